@@ -3,6 +3,9 @@
 
 use core::fmt;
 
+use crate::core::json::{self, Value};
+use crate::core::url;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SlotSize {
     pub width: u32,
@@ -21,14 +24,45 @@ pub enum SizeError {
 }
 
 impl fmt::Display for SizeError {
-    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!("helper: core-ad")
+    /// `slot size (data-adtag-size) "300x" must be WIDTHxHEIGHT, e.g. 300x250`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (value, problem) = match self {
+            SizeError::Malformed(v) => (v, " must be WIDTHxHEIGHT, e.g. 300x250"),
+            SizeError::OutOfBounds(v) => (v, " must be 1 to 2000 pixels per side"),
+        };
+        let mut line = String::from("slot size (data-adtag-size) ");
+        crate::core::config::push_quoted(&mut line, value);
+        line.push_str(problem);
+        f.write_str(&line)
     }
 }
 
 /// Parses `300x250` (also `300X250`, surrounding spaces ignored).
-pub fn parse_size(_s: &str) -> Result<SlotSize, SizeError> {
-    todo!()
+///
+/// Each side is one or more ASCII digits (leading zeros allowed), nothing else: no sign,
+/// no exponent, no spaces around the `x` (`300 x 250` is `Malformed`). Digits whose value
+/// is 0 or above `MAX_SIDE`, however many, are `OutOfBounds`. Errors carry the input as given.
+pub fn parse_size(s: &str) -> Result<SlotSize, SizeError> {
+    let malformed = || SizeError::Malformed(s.to_string());
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (w, h) = t.split_once(['x', 'X']).ok_or_else(malformed)?;
+    let (Some(width), Some(height)) = (side(w), side(h)) else {
+        return Err(malformed());
+    };
+    if !(1..=MAX_SIDE).contains(&width) || !(1..=MAX_SIDE).contains(&height) {
+        return Err(SizeError::OutOfBounds(s.to_string()));
+    }
+    Ok(SlotSize { width, height })
+}
+
+/// One or more ASCII digits; a value too large for u32 saturates (it is out of bounds anyway).
+fn side(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.bytes().fold(0u32, |n, b| {
+        n.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+    }))
 }
 
 /// Consent strings passed through to the ad server, each only when known.
@@ -57,8 +91,46 @@ pub struct AdRequest<'a> {
 
 /// `{endpoint}/v1/ad?pub=&slot=&size=WxH&url=&npa=0|1&coppa=0|1[&uid=][&gdpr=..]...`,
 /// every value percent-encoded.
-pub fn ad_request_url(_req: &AdRequest<'_>) -> String {
-    todo!()
+pub fn ad_request_url(req: &AdRequest<'_>) -> String {
+    fn param(out: &mut String, key: &str, value: &str) {
+        out.push('&');
+        out.push_str(key);
+        out.push('=');
+        url::push_encoded(out, value);
+    }
+    fn flag(b: bool) -> &'static str {
+        if b { "1" } else { "0" }
+    }
+    let mut out = String::from(req.endpoint);
+    out.push_str("/v1/ad?pub=");
+    url::push_encoded(&mut out, req.publisher);
+    param(&mut out, "slot", req.slot);
+    out.push_str("&size=");
+    out.push_str(&req.size.width.to_string());
+    out.push('x');
+    out.push_str(&req.size.height.to_string());
+    param(&mut out, "url", req.page_url);
+    param(&mut out, "npa", flag(req.npa));
+    param(&mut out, "coppa", flag(req.coppa));
+    if let Some(uid) = req.uid {
+        param(&mut out, "uid", uid);
+    }
+    let c = req.consent;
+    if let Some(gdpr) = c.gdpr {
+        param(&mut out, "gdpr", flag(gdpr));
+    }
+    let strings = [
+        ("gdpr_consent", &c.gdpr_consent),
+        ("gpp", &c.gpp),
+        ("gpp_sid", &c.gpp_sid),
+        ("us_privacy", &c.us_privacy),
+    ];
+    for (key, value) in strings {
+        if let Some(v) = value {
+            param(&mut out, key, v);
+        }
+    }
+    out
 }
 
 /// Response bodies larger than this are refused unread.
@@ -94,16 +166,80 @@ pub enum AdError {
 }
 
 impl fmt::Display for AdError {
-    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!()
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AdError::NoAd => f.write_str("no ad"),
+            AdError::Status(code) => {
+                f.write_str("HTTP ")?;
+                f.write_str(&code.to_string())
+            }
+            AdError::TooLarge => f.write_str("response over 102400 bytes"),
+            AdError::Malformed => f.write_str("malformed response (not a JSON object)"),
+            AdError::BadField(name) => {
+                f.write_str("missing or invalid field ")?;
+                f.write_str(name)
+            }
+            AdError::BadClickUrl => f.write_str("clickUrl is not an http(s) URL"),
+            AdError::Network => f.write_str("network error"),
+            AdError::Timeout => f.write_str("timed out"),
+        }
     }
 }
+
+/// Longest accepted ad `id`, in characters.
+const MAX_ID_CHARS: usize = 128;
 
 /// Validates a response: 200 with JSON `{"id","html","width","height","clickUrl"?}`.
 /// `id` non-empty string (at most 128 chars), `html` string, `width`/`height` integers in
 /// 1..=MAX_SIDE, `clickUrl` absent/null or an http(s) URL.
-pub fn render_plan(_status: u16, _body: &str) -> Result<RenderPlan, AdError> {
-    todo!()
+///
+/// Checks in order: status (204 → `NoAd`, other non-200 → `Status`), size (`TooLarge`,
+/// before parsing), JSON object (`Malformed`), then `id`, `html`, `width`, `height`
+/// (`BadField` naming the first bad one), then `clickUrl` (`BadClickUrl`). Other keys are
+/// ignored. The click URL must be an exact http(s) URL: no surrounding spaces.
+pub fn render_plan(status: u16, body: &str) -> Result<RenderPlan, AdError> {
+    match status {
+        200 => {}
+        204 => return Err(AdError::NoAd),
+        other => return Err(AdError::Status(other)),
+    }
+    if body.len() > MAX_AD_BYTES {
+        return Err(AdError::TooLarge);
+    }
+    let v = json::parse(body).map_err(|_| AdError::Malformed)?;
+    if !matches!(v, Value::Obj(_)) {
+        return Err(AdError::Malformed);
+    }
+    let ad_id = v
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty() && s.chars().count() <= MAX_ID_CHARS)
+        .ok_or(AdError::BadField("id"))?;
+    let html = v
+        .get("html")
+        .and_then(Value::as_str)
+        .ok_or(AdError::BadField("html"))?;
+    let side = |key: &'static str| {
+        v.get(key)
+            .and_then(Value::as_int)
+            .filter(|n| (1..=i64::from(MAX_SIDE)).contains(n))
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(AdError::BadField(key))
+    };
+    let width = side("width")?;
+    let height = side("height")?;
+    let click_url = match v.get("clickUrl") {
+        None | Some(Value::Null) => None,
+        Some(Value::Str(s)) if url::is_http_url(s) => Some(s.clone()),
+        Some(_) => return Err(AdError::BadClickUrl),
+    };
+    Ok(RenderPlan {
+        ad_id: ad_id.to_string(),
+        html: html.to_string(),
+        width,
+        height,
+        click_url,
+    })
 }
 
 /// The iframe's sandbox: scripts and popups (for the click-through) only. Never
@@ -113,6 +249,29 @@ pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-san
 /// The iframe's `srcdoc`: a reset style, `<base target="_blank">`, the creative, and a
 /// click script that opens the click URL in a new tab and tells the parent with
 /// `postMessage({adtag: "click", token}, "*")`. `token` is the frame's random nonce.
-pub fn srcdoc(_plan: &RenderPlan, _token: &str) -> String {
-    todo!()
+///
+/// The click script comes first in `<body>`, before the creative, so broken creative markup
+/// can't keep it from running; it listens on `document` in the capture phase. There is no
+/// script at all without a click URL. The URL and token are JSON string literals with `<`,
+/// `>` and `&` escaped, so neither can close the `<script>`. The result is meant for the
+/// iframe's `srcdoc` property (set as a DOM property, it needs no attribute escaping).
+pub fn srcdoc(plan: &RenderPlan, token: &str) -> String {
+    let mut out = String::with_capacity(plan.html.len() + 512);
+    out.push_str(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><base target=\"_blank\">\
+         <style>html,body{margin:0;padding:0;overflow:hidden}</style></head><body>",
+    );
+    if let Some(click) = &plan.click_url {
+        out.push_str(
+            "<script>document.addEventListener(\"click\",function(e){e.preventDefault();\
+             window.open(",
+        );
+        json::push_string(&mut out, click);
+        out.push_str(",\"_blank\",\"noopener\");parent.postMessage({adtag:\"click\",token:");
+        json::push_string(&mut out, token);
+        out.push_str("},\"*\")},true)</script>");
+    }
+    out.push_str(&plan.html);
+    out.push_str("</body></html>");
+    out
 }

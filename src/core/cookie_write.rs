@@ -1,16 +1,58 @@
 //! `document.cookie = ...` strings. The tag's cookies are first-party, host-only,
 //! `Path=/`, `SameSite=Lax`, and `Secure` on https.
 
-/// `name=value; Max-Age=N; Path=/; SameSite=Lax[; Secure]`.
-pub fn set(_name: &str, _value: &str, _max_age_secs: u64, _secure: bool) -> String {
-    todo!("helper: core-privacy")
+use crate::core::site_list::{is_address, normalize_host};
+
+/// `name=value; Max-Age=N; Path=/; SameSite=Lax[; Secure]`. `name` and `value` are the
+/// tag's own tokens (a validated cookie name, ids and counters): they are not escaped.
+pub fn set(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
+    let mut s = String::with_capacity(name.len() + value.len() + 48);
+    s.push_str(name);
+    s.push('=');
+    s.push_str(value);
+    s.push_str("; Max-Age=");
+    s.push_str(&max_age_secs.to_string());
+    s.push_str("; Path=/; SameSite=Lax");
+    if secure {
+        s.push_str("; Secure");
+    }
+    s
 }
 
 /// The strings that delete `name` wherever a tag may have set it: host-only, and with
 /// `Domain=` each parent domain of `host` (but never a bare top-level label). For an IP
 /// address or `localhost`, host-only alone.
-pub fn delete_all(_name: &str, _host: &str, _secure: bool) -> Vec<String> {
-    todo!()
+///
+/// `www.example.com` gives host-only, `Domain=www.example.com` and `Domain=example.com`.
+pub fn delete_all(name: &str, host: &str, secure: bool) -> Vec<String> {
+    let mut out = vec![delete(name, None, secure)];
+    let host = normalize_host(host);
+    if host.is_empty() || is_address(&host) {
+        return out;
+    }
+    let mut domain = host.as_str();
+    while let Some((_, parent)) = domain.split_once('.') {
+        if !domain.starts_with('.') && !parent.is_empty() {
+            out.push(delete(name, Some(domain), secure));
+        }
+        domain = parent;
+    }
+    out
+}
+
+fn delete(name: &str, domain: Option<&str>, secure: bool) -> String {
+    let mut s = String::with_capacity(name.len() + 64);
+    s.push_str(name);
+    s.push_str("=; Max-Age=0; Path=/");
+    if let Some(d) = domain {
+        s.push_str("; Domain=");
+        s.push_str(d);
+    }
+    s.push_str("; SameSite=Lax");
+    if secure {
+        s.push_str("; Secure");
+    }
+    s
 }
 
 pub const ONE_YEAR_SECS: u64 = 365 * 24 * 60 * 60;

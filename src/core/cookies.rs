@@ -22,24 +22,60 @@ pub enum PairError {
 }
 
 impl fmt::Display for PairError {
-    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        todo!("helper: core-privacy")
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PairError::Empty => "empty cookie pair",
+            PairError::MissingEquals => "cookie pair without '='",
+            PairError::EmptyName => "cookie pair with an empty name",
+        })
     }
 }
 
-/// Every `;`-separated pair of a cookie string, in order.
-pub fn parse(_cookies: &str) -> impl Iterator<Item = Result<Pair<'_>, PairError>> {
-    core::iter::empty()
+/// Every `;`-separated pair of a cookie string, in order. A blank string (no cookies at
+/// all) has no pairs; `a=1;` ends with one `Empty`.
+pub fn parse(cookies: &str) -> impl Iterator<Item = Result<Pair<'_>, PairError>> {
+    let count = if trim(cookies).is_empty() {
+        0
+    } else {
+        usize::MAX
+    };
+    cookies.split(';').take(count).map(parse_pair)
+}
+
+fn parse_pair(raw: &str) -> Result<Pair<'_>, PairError> {
+    let raw = trim(raw);
+    if raw.is_empty() {
+        return Err(PairError::Empty);
+    }
+    let (name, value) = raw.split_once('=').ok_or(PairError::MissingEquals)?;
+    let name = trim(name);
+    if name.is_empty() {
+        return Err(PairError::EmptyName);
+    }
+    let value = trim(value);
+    let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(unquoted) => unquoted,
+        None => value,
+    };
+    Ok(Pair { name, value })
+}
+
+/// Only ASCII blanks: a non-ASCII space inside a value is the value's business.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// The value of the first pair named exactly `name`.
-pub fn get<'a>(_cookies: &'a str, _name: &str) -> Option<&'a str> {
-    todo!()
+pub fn get<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    parse(cookies)
+        .flatten()
+        .find(|p| p.name == name)
+        .map(|p| p.value)
 }
 
 /// The opt-out cookie is set (`<name>=1`).
-pub fn opted_out(_cookies: &str, _opt_out_name: &str) -> bool {
-    todo!()
+pub fn opted_out(cookies: &str, opt_out_name: &str) -> bool {
+    get(cookies, opt_out_name) == Some("1")
 }
 
 /// The ad network's cookie prefixes (SPEC): the tag's cookies are `<prefix><publisher id>`.
@@ -48,11 +84,19 @@ pub const TAG_PREFIXES: [&str; 14] = [
 ];
 
 /// `v12345`, `c12345`, … for a publisher id.
-pub fn tag_cookie_names(_publisher: &str) -> Vec<String> {
-    todo!()
+pub fn tag_cookie_names(publisher: &str) -> Vec<String> {
+    TAG_PREFIXES
+        .iter()
+        .map(|p| [*p, publisher].concat())
+        .collect()
 }
 
 /// A cookie name a publisher may configure: an RFC 6265 token, 1..=64 chars.
-pub fn is_valid_name(_name: &str) -> bool {
-    todo!()
+pub fn is_valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len()) && name.bytes().all(is_token_byte)
+}
+
+/// RFC 2616 `token`: visible ASCII except separators.
+fn is_token_byte(b: u8) -> bool {
+    matches!(b, 0x21..=0x7e) && !b"()<>@,;:\\\"/[]?={}".contains(&b)
 }

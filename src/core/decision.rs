@@ -1,7 +1,8 @@
 //! The one place the privacy rules live: signals in, a `Decision` out. It reads like the
 //! policy: collection only when every signal allows it; unknown means no.
 
-use crate::core::signals::Signals;
+use crate::core::consent::{TcfData, gpp_opted_out, tcf_allows, usp_opted_out};
+use crate::core::signals::{Answer, ListState, Signals};
 
 /// Why collection (or something else) is not allowed. `as_str` gives the public names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,7 +32,27 @@ impl Reason {
     /// `"opt-out-cookie"`, `"child-directed-flag"`, `"child-directed-list"`,
     /// `"child-directed-list-unavailable"`, `"gpc"`, `"tcf-pending"`, … (kebab case).
     pub fn as_str(self) -> &'static str {
-        todo!("helper: core-privacy")
+        match self {
+            Reason::OptOutCookie => "opt-out-cookie",
+            Reason::ChildDirectedFlag => "child-directed-flag",
+            Reason::ChildDirectedList => "child-directed-list",
+            Reason::ChildDirectedListUnavailable => "child-directed-list-unavailable",
+            Reason::Gpc => "gpc",
+            Reason::TcfPending => "tcf-pending",
+            Reason::TcfTimeout => "tcf-timeout",
+            Reason::TcfNoVendorId => "tcf-no-vendor-id",
+            Reason::TcfNoPurpose1 => "tcf-no-purpose-1",
+            Reason::TcfNoVendor => "tcf-no-vendor",
+            Reason::TcfNoPurpose7 => "tcf-no-purpose-7",
+            Reason::TcfNoPurpose2 => "tcf-no-purpose-2",
+            Reason::TcfNoPersonalization => "tcf-no-personalization",
+            Reason::GppPending => "gpp-pending",
+            Reason::GppTimeout => "gpp-timeout",
+            Reason::GppOptOut => "gpp-opt-out",
+            Reason::UspPending => "usp-pending",
+            Reason::UspTimeout => "usp-timeout",
+            Reason::UspOptOut => "usp-opt-out",
+        }
     }
 }
 
@@ -58,7 +79,11 @@ pub struct CollectPermit(());
 
 impl Decision {
     pub fn permit(&self) -> Option<CollectPermit> {
-        if self.collect && self.cookies { Some(CollectPermit(())) } else { None }
+        if self.collect && self.cookies {
+            Some(CollectPermit(()))
+        } else {
+            None
+        }
     }
 
     /// The decision before anything is known: nothing allowed, ads non-personalized.
@@ -74,6 +99,96 @@ impl Decision {
     }
 }
 
-pub fn decide(_signals: &Signals) -> Decision {
-    todo!()
+/// Every signal that says no becomes a reason. Collection (and with it the tag's cookies)
+/// needs no reason at all, except that refusing personalization alone still allows
+/// measurement. Ads are refused only by TCF without a legal basis for purpose 2.
+pub fn decide(signals: &Signals) -> Decision {
+    // Pushed in `Reason` order, each at most once: no sorting needed.
+    let mut reasons = Vec::new();
+    if signals.opt_out_cookie {
+        reasons.push(Reason::OptOutCookie);
+    }
+    if signals.child_flag || signals.child_meta {
+        reasons.push(Reason::ChildDirectedFlag);
+    }
+    match signals.site_list {
+        ListState::NotListed => {}
+        ListState::Listed => reasons.push(Reason::ChildDirectedList),
+        // Unknown counts as child-directed.
+        ListState::Failed | ListState::TimedOut | ListState::Pending => {
+            reasons.push(Reason::ChildDirectedListUnavailable)
+        }
+    }
+    if signals.gpc {
+        reasons.push(Reason::Gpc);
+    }
+    tcf_reasons(&signals.tcf, signals.tcf_vendor_id, &mut reasons);
+    match &signals.gpp {
+        Answer::Absent => {}
+        Answer::Pending => reasons.push(Reason::GppPending),
+        Answer::TimedOut => reasons.push(Reason::GppTimeout),
+        Answer::Ready(gpp) => {
+            if gpp_opted_out(gpp) {
+                reasons.push(Reason::GppOptOut)
+            }
+        }
+    }
+    match &signals.usp {
+        Answer::Absent => {}
+        Answer::Pending => reasons.push(Reason::UspPending),
+        Answer::TimedOut => reasons.push(Reason::UspTimeout),
+        Answer::Ready(usp) => {
+            if usp_opted_out(usp) {
+                reasons.push(Reason::UspOptOut)
+            }
+        }
+    }
+
+    let collect = reasons.iter().all(|r| *r == Reason::TcfNoPersonalization);
+    Decision {
+        collect,
+        cookies: collect,
+        personalized: collect && reasons.is_empty(),
+        child_directed: signals.child_flag
+            || signals.child_meta
+            || signals.site_list != ListState::NotListed,
+        ads: !reasons.contains(&Reason::TcfNoPurpose2),
+        reasons,
+    }
+}
+
+/// TCF where GDPR applies (or may: unknown counts as applying). Without a vendor id the
+/// tag cannot be found in the consent string: nothing is collected, but ads are not refused
+/// (purpose 2 cannot be evaluated either).
+fn tcf_reasons(tcf: &Answer<TcfData>, vendor_id: Option<u32>, out: &mut Vec<Reason>) {
+    let data = match tcf {
+        Answer::Absent => return,
+        Answer::Pending => return out.push(Reason::TcfPending),
+        Answer::TimedOut => return out.push(Reason::TcfTimeout),
+        Answer::Ready(data) => data,
+    };
+    if data.gdpr_applies == Some(false) {
+        return;
+    }
+    let Some(vendor) = vendor_id else {
+        return out.push(Reason::TcfNoVendorId);
+    };
+    let allows = tcf_allows(data, vendor);
+    if !allows.cookies {
+        out.push(if data.consent(1) {
+            Reason::TcfNoVendor
+        } else {
+            Reason::TcfNoPurpose1
+        });
+    }
+    // Purpose 7's own basis: `beacons` also needs `cookies`, already reported above.
+    if !data.has_basis(7, vendor) {
+        out.push(Reason::TcfNoPurpose7);
+    }
+    if !allows.ads {
+        out.push(Reason::TcfNoPurpose2);
+    }
+    if !allows.personalized {
+        out.push(Reason::TcfNoPersonalization);
+    }
 }

@@ -1,10 +1,19 @@
 //! Batching and retry of serialized events, as plain data: the glue asks what to send and
 //! reports how it went. Batches stay well under the 64 KiB keepalive quota.
+//!
+//! No clock inside: `failed` returns the delay, the glue waits that long and calls
+//! `next_batch` again, which hands back the failed batch first.
+
+use std::collections::VecDeque;
 
 /// A batch body (a JSON array) never exceeds this many bytes.
 pub const MAX_BATCH_BYTES: usize = 16 * 1024;
 /// A batch the collector keeps rejecting is dropped after this many attempts.
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Largest single event: it must fit between the array's brackets.
+const MAX_EVENT_BYTES: usize = MAX_BATCH_BYTES - 2;
+const MAX_BACKOFF_MS: u32 = 30_000;
 
 /// One batch ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,40 +26,106 @@ pub struct Batch {
 
 #[derive(Debug, Default)]
 pub struct Outbox {
-    // helper: queued events (JSON objects) and batches waiting for retry
+    /// Event JSON objects not yet in a batch, oldest first.
+    queued: VecDeque<String>,
+    /// Batches that failed and wait for their retry; the front one is sent next.
+    retries: VecDeque<Batch>,
 }
 
 impl Outbox {
     pub fn new() -> Outbox {
-        todo!("helper: core-measure")
+        Outbox::default()
     }
+
     /// Queues one event's JSON. An event larger than a batch is dropped (returns false).
-    pub fn push(&mut self, _event_json: String) -> bool {
-        todo!()
+    pub fn push(&mut self, event_json: String) -> bool {
+        if event_json.len() > MAX_EVENT_BYTES {
+            return false;
+        }
+        self.queued.push_back(event_json);
+        true
     }
+
     /// The next batch to send now (retries first, oldest first), if any.
+    ///
+    /// A new batch takes as many queued events, in order, as fit in `MAX_BATCH_BYTES`.
     pub fn next_batch(&mut self) -> Option<Batch> {
-        todo!()
+        if let Some(b) = self.retries.pop_front() {
+            return Some(b);
+        }
+        self.build_batch()
     }
+
     /// The collector answered 5xx or the network failed: keep it for a retry, unless it has
     /// had `MAX_ATTEMPTS`. Returns the delay in ms before the retry, or `None` when dropped.
-    pub fn failed(&mut self, _batch: Batch) -> Option<u32> {
-        todo!()
+    ///
+    /// A kept batch goes to the front: the next `next_batch` returns it. (With one batch in
+    /// flight at a time, that is oldest first.)
+    pub fn failed(&mut self, batch: Batch) -> Option<u32> {
+        let attempts = batch.attempts.saturating_add(1);
+        if attempts >= MAX_ATTEMPTS {
+            return None;
+        }
+        self.retries.push_front(Batch {
+            body: batch.body,
+            attempts,
+        });
+        Some(backoff_ms(attempts))
     }
-    /// Everything still queued, as batches, for a final `sendBeacon` flush.
+
+    /// Everything still queued, as batches, for a final `sendBeacon` flush: retries first,
+    /// then the queued events. The outbox is empty afterwards.
     pub fn drain(&mut self) -> Vec<Batch> {
-        todo!()
+        let mut out: Vec<Batch> = self.retries.drain(..).collect();
+        while let Some(b) = self.build_batch() {
+            out.push(b);
+        }
+        out
     }
+
     /// Forget everything (the decision turned to "not allowed").
     pub fn clear(&mut self) {
-        todo!()
+        self.queued.clear();
+        self.retries.clear();
     }
+
     pub fn is_empty(&self) -> bool {
-        todo!()
+        self.queued.is_empty() && self.retries.is_empty()
+    }
+
+    /// A fresh batch from the front of the queue, `None` when the queue is empty.
+    fn build_batch(&mut self) -> Option<Batch> {
+        let first = self.queued.pop_front()?;
+        let mut body = String::with_capacity(
+            MAX_BATCH_BYTES.min(first.len().saturating_add(2).saturating_mul(4)),
+        );
+        body.push('[');
+        body.push_str(&first);
+        while let Some(next) = self.queued.front() {
+            // `,` + event + the closing `]`.
+            let needed = body.len().saturating_add(next.len()).saturating_add(2);
+            if needed > MAX_BATCH_BYTES {
+                break;
+            }
+            body.push(',');
+            body.push_str(next);
+            self.queued.pop_front();
+        }
+        body.push(']');
+        Some(Batch { body, attempts: 0 })
     }
 }
 
 /// Exponential backoff: 1 s, 2 s, 4 s, … capped at 30 s, for attempt n (1-based).
-pub fn backoff_ms(_attempts: u32) -> u32 {
-    todo!()
+/// Attempt 0 is treated as 1.
+pub fn backoff_ms(attempts: u32) -> u32 {
+    let shift = attempts.saturating_sub(1);
+    if shift >= 5 {
+        // 1000 << 5 = 32 000 is already past the cap.
+        return MAX_BACKOFF_MS;
+    }
+    1000u32
+        .checked_shl(shift)
+        .unwrap_or(MAX_BACKOFF_MS)
+        .min(MAX_BACKOFF_MS)
 }

@@ -1,7 +1,12 @@
 //! Sessions and visit frequency, kept in the `sid<pub>` and `fr<pub>` cookies.
 //! A session ends after 30 minutes without activity.
 
+use crate::core::ids::is_hex_id;
+
 pub const SESSION_IDLE_MS: u64 = 30 * 60 * 1000;
+
+/// How far in the future a session's last activity may lie (clock skew between page views).
+const MAX_SKEW_MS: u64 = 60 * 1000;
 
 /// The `sid<pub>` cookie's content: the session id and the time of its last activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,25 +17,91 @@ pub struct Session {
 
 impl Session {
     /// Parses a cookie value written by `to_cookie_value`; `None` for anything else.
-    pub fn from_cookie_value(_v: &str) -> Option<Session> {
-        todo!("helper: core-measure")
+    ///
+    /// The form is `<32 lower-case hex>.<ms as canonical decimal>`: no sign, no spaces, no
+    /// leading zeros, at most `u64::MAX`.
+    pub fn from_cookie_value(v: &str) -> Option<Session> {
+        let (id, ms) = v.split_once('.')?;
+        if !is_hex_id(id) {
+            return None;
+        }
+        let last_active_ms = parse_canonical_u64(ms)?;
+        Some(Session {
+            id: id.to_owned(),
+            last_active_ms,
+        })
     }
+
     pub fn to_cookie_value(&self) -> String {
-        todo!()
+        let mut s = String::with_capacity(self.id.len().saturating_add(21));
+        s.push_str(&self.id);
+        s.push('.');
+        s.push_str(&self.last_active_ms.to_string());
+        s
     }
 }
 
 /// The session for a page view at `now_ms`: the existing one touched, when it has been
 /// active within `SESSION_IDLE_MS` (and not in the future by more than a minute of clock
 /// skew), else a new one with `new_id`. The bool says whether it is new.
-pub fn continue_or_start(_existing: Option<Session>, _now_ms: u64, _new_id: String) -> (Session, bool) {
-    todo!()
+pub fn continue_or_start(
+    existing: Option<Session>,
+    now_ms: u64,
+    new_id: String,
+) -> (Session, bool) {
+    if let Some(s) = existing {
+        let recent = now_ms.saturating_sub(s.last_active_ms) <= SESSION_IDLE_MS;
+        let not_future = s.last_active_ms <= now_ms.saturating_add(MAX_SKEW_MS);
+        if recent && not_future && is_hex_id(&s.id) {
+            return (
+                Session {
+                    id: s.id,
+                    last_active_ms: now_ms,
+                },
+                false,
+            );
+        }
+    }
+    (
+        Session {
+            id: new_id,
+            last_active_ms: now_ms,
+        },
+        true,
+    )
 }
 
 /// The `fr<pub>` visit count after this page view: +1 when a new session starts. A missing
 /// or malformed value counts as 0; saturates instead of overflowing.
-pub fn next_visit_count(_cookie_value: Option<&str>, _new_session: bool) -> u32 {
-    todo!()
+///
+/// Well-formed means canonical decimal (as `u32::to_string` writes it) within `u32`; a value
+/// beyond `u32::MAX` was not written by us and counts as 0.
+pub fn next_visit_count(cookie_value: Option<&str>, new_session: bool) -> u32 {
+    let current = cookie_value
+        .and_then(parse_canonical_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(0);
+    if new_session {
+        current.saturating_add(1)
+    } else {
+        current
+    }
+}
+
+/// Canonical decimal: 1–20 ASCII digits, no leading zero unless the value is 0, ≤ `u64::MAX`.
+fn parse_canonical_u64(s: &str) -> Option<u64> {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || bytes.len() > 20 || (bytes.len() > 1 && bytes.first() == Some(&b'0')) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
 }
 
 /// Cookie lifetimes in seconds.

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the release tag into www/: the loader www/adtag.js (committed) plus the wasm-pack
+# output in www/pkg/ (git-ignored), shrinks the wasm with wasm-opt, then prints the sizes and
+# fails when the gzipped total is over the budget (scripts/size.mjs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# npm's wasm-opt first: Debian's binaryen 108 produces broken output (toolchain trap 1).
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
+  --no-typescript --no-pack
+wasm-opt -Oz www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
+mv www/pkg/adtag_bg.wasm.opt www/pkg/adtag_bg.wasm
+node scripts/size.mjs

@@ -1,0 +1,55 @@
+//! The `#[wasm_bindgen]` exports, all in one place. The loader (`www/adtag.js`) puts them on
+//! `window.adtag`. None of them throws: failures are statuses and one console message.
+
+use crate::web::{publisher_events, tag};
+use wasm_bindgen::prelude::*;
+
+/// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
+/// 2 = no page; 3 = already started.
+#[wasm_bindgen]
+pub fn start(script: JsValue) -> u32 {
+    console_error_panic_hook::set_once();
+    let Some(script) = script.dyn_ref::<web_sys::Element>() else {
+        crate::web::log::error("adtag: start() needs the tag's <script> element");
+        return 2;
+    };
+    match tag::start(script) {
+        Ok(()) => 0,
+        Err(tag::StartError::Config) => 1,
+        Err(tag::StartError::NoPage) => 2,
+        Err(tag::StartError::AlreadyStarted) => 3,
+    }
+}
+
+/// `adtag.optOut()`.
+#[wasm_bindgen]
+pub fn opt_out() {
+    tag::opt_out();
+}
+
+/// `adtag.optIn()`.
+#[wasm_bindgen]
+pub fn opt_in() {
+    tag::opt_in();
+}
+
+/// `adtag.decision()`: `{collect, cookies, personalized, childDirected, ads, reasons}`.
+#[wasm_bindgen]
+pub fn decision() -> JsValue {
+    tag::current_decision()
+}
+
+/// `adtag.on(name, callback)`: true when registered.
+#[wasm_bindgen]
+pub fn on(name: JsValue, callback: JsValue) -> bool {
+    match name.as_string() {
+        Some(name) => publisher_events::on(name, callback),
+        None => false,
+    }
+}
+
+/// `adtag.version`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,84 @@
+//! GET requests with a timeout and a size limit (gloo-net), and event delivery
+//! (`fetch` with keepalive while the page lives, `sendBeacon` when it is hidden).
+//! No request carries cookies (`credentials: "omit"`): identifiers travel only in the
+//! parameters the decision allows.
+
+use crate::web::timer::Timeout;
+use gloo_net::http::Request;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, RequestCredentials, RequestInit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchError {
+    Network,
+    Timeout,
+    TooLarge,
+}
+
+/// GET `url`; the status and the body, unless it fails, takes longer than `timeout_ms`
+/// (headers and body together) or declares more than `max_bytes`.
+pub async fn get_text(url: &str, timeout_ms: u32, max_bytes: usize) -> Result<(u16, String), FetchError> {
+    let controller = AbortController::new().map_err(|_| FetchError::Network)?;
+    let signal = controller.signal();
+    let _timeout = Timeout::new(timeout_ms, move || controller.abort());
+    let timed_out = |signal: &web_sys::AbortSignal| if signal.aborted() { FetchError::Timeout } else { FetchError::Network };
+
+    let response = Request::get(url)
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&signal))
+        .send()
+        .await
+        .map_err(|_| timed_out(&signal))?;
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max_bytes) {
+        return Err(FetchError::TooLarge);
+    }
+    let status = response.status();
+    let body = response.text().await.map_err(|_| timed_out(&signal))?;
+    if body.len() > max_bytes {
+        return Err(FetchError::TooLarge);
+    }
+    Ok((status, body))
+}
+
+/// POSTs a batch with `fetch(..., {keepalive: true})` as `text/plain` (no CORS preflight).
+/// True when the collector accepted it (2xx); false on a network error or a 5xx/4xx answer.
+pub async fn post_batch(url: &str, body: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    // web-sys has no setter for `keepalive` on this RequestInit; the property is standard.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    init.set_credentials(RequestCredentials::Omit);
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"content-type".into(), &"text/plain;charset=UTF-8".into());
+    init.set_headers(&headers);
+    let Ok(response) = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await else {
+        return false;
+    };
+    response
+        .dyn_into::<web_sys::Response>()
+        .map(|r| r.ok())
+        .unwrap_or(false)
+}
+
+/// The last word when the page is being hidden: `sendBeacon`, or a keepalive fetch that is
+/// not awaited when the browser refuses the beacon.
+pub fn send_final(url: &str, body: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let queued = window
+        .navigator()
+        .send_beacon_with_opt_str(url, Some(body))
+        .unwrap_or(false);
+    if !queued {
+        let (url, body) = (url.to_owned(), body.to_owned());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = post_batch(&url, &body).await;
+        });
+    }
+}

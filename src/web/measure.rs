@@ -1,0 +1,140 @@
+//! Measurement, present only while a decision allows collection: the identifier, session and
+//! frequency cookies, and the events, queued in the core's `Outbox` and delivered with a
+//! keepalive `fetch` (retried with backoff) or, when the page is hidden, `sendBeacon`.
+//! Dropping it (the decision turned to "not allowed") drops everything queued.
+
+use crate::core::decision::CollectPermit;
+use crate::core::events::{self, Context, Event, Kind};
+use crate::core::outbox::{Batch, Outbox};
+use crate::core::session::{self, Session};
+use crate::core::ids;
+use crate::web::cookie_jar::CookieJar;
+use crate::web::tag::{self, Tag};
+use crate::web::timer::{Timeout, now_ms};
+use crate::web::{http, log, page};
+use web_sys::Window;
+
+/// Events wait this long for company before a batch goes out.
+const FLUSH_DELAY_MS: u32 = 300;
+
+pub struct Measure {
+    ctx: Context,
+    window: Window,
+    url: String,
+    outbox: Outbox,
+    flush_timer: Option<Timeout>,
+    sending: bool,
+}
+
+impl Measure {
+    /// Sets up the cookies (first allowed visit: a new identifier) and queues the page view.
+    /// `None` when the browser has no crypto to make identifiers with (then nothing is collected).
+    pub fn start(permit: CollectPermit, t: &Tag) -> Option<Measure> {
+        let publisher = &t.config.publisher;
+        let jar = CookieJar { document: &t.document, secure: t.location.https };
+        let random = || page::random16(&t.window).map(|r| ids::hex_id(&r));
+        let now = now_ms();
+
+        let uid_name = ["v", publisher.as_str()].concat();
+        let uid = match jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v)) {
+            Some(uid) => uid,
+            None => random()?,
+        };
+        jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
+
+        let sid_name = ["sid", publisher.as_str()].concat();
+        let existing = jar.read(&permit, &sid_name).and_then(|v| Session::from_cookie_value(&v));
+        let (session, new_session) = session::continue_or_start(existing, now, random()?);
+        jar.write(&permit, &sid_name, &session.to_cookie_value(), session::SID_MAX_AGE_SECS);
+
+        let fr_name = ["fr", publisher.as_str()].concat();
+        let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
+        jar.write(&permit, &fr_name, &visits.to_string(), session::FREQ_MAX_AGE_SECS);
+
+        log::debug(t.config.debug, "collection allowed: cookies set, page_view queued");
+        let mut m = Measure {
+            ctx: Context {
+                publisher: publisher.clone(),
+                uid,
+                sid: session.id,
+                page: t.location.href.clone(),
+            },
+            window: t.window.clone(),
+            url: [t.config.endpoint.as_str(), "/v1/events"].concat(),
+            outbox: Outbox::new(),
+            flush_timer: None,
+            sending: false,
+        };
+        m.record(Kind::PageView);
+        Some(m)
+    }
+
+    pub fn uid(&self) -> &str {
+        &self.ctx.uid
+    }
+
+    /// Queues one event and schedules a flush.
+    pub fn record(&mut self, kind: Kind) {
+        let Some(random) = page::random16(&self.window) else { return };
+        let event = Event { id: ids::hex_id(&random), kind, ts_ms: now_ms() };
+        if self.outbox.push(events::to_json(&event, &self.ctx)) {
+            self.schedule(FLUSH_DELAY_MS);
+        }
+    }
+
+    fn schedule(&mut self, delay_ms: u32) {
+        if self.flush_timer.is_none() {
+            self.flush_timer = Timeout::new(delay_ms, flush);
+        }
+    }
+
+    /// The page is being hidden: everything queued goes out now with `sendBeacon`.
+    pub fn flush_final(&mut self) {
+        self.flush_timer = None;
+        for batch in self.outbox.drain() {
+            http::send_final(&self.url, &batch.body);
+        }
+    }
+
+    /// Collection is no longer allowed: forget everything queued, send nothing more.
+    pub fn stop(mut self) {
+        self.outbox.clear();
+        self.flush_timer = None;
+    }
+}
+
+/// Sends the next batch (one at a time, so a retry keeps its place in the order).
+fn flush() {
+    let Some((url, batch)) = tag::with(|t| {
+        let m = t.measure.as_mut()?;
+        m.flush_timer = None;
+        if m.sending {
+            return None;
+        }
+        let batch = m.outbox.next_batch()?;
+        m.sending = true;
+        Some((m.url.clone(), batch))
+    })
+    .flatten() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let ok = http::post_batch(&url, &batch.body).await;
+        delivered(batch, ok);
+    });
+}
+
+fn delivered(batch: Batch, ok: bool) {
+    tag::with(|t| {
+        // No measurement any more (opted out meanwhile): the batch is dropped, not retried.
+        let Some(m) = t.measure.as_mut() else { return };
+        m.sending = false;
+        if ok {
+            if !m.outbox.is_empty() {
+                m.schedule(0);
+            }
+        } else if let Some(delay) = m.outbox.failed(batch) {
+            m.schedule(delay);
+        }
+    });
+}

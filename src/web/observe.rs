@@ -1,0 +1,191 @@
+//! What happens to rendered ads and to the page, observed whether or not collection is
+//! allowed (publisher events stay in the page): viewability from `IntersectionObserver` and
+//! the tab's visibility, clicks reported by the frames the tag built, and the page being
+//! hidden. Beacons for them go out only through `Measure`, which exists only with a permit.
+
+use crate::core::events::Kind;
+use crate::core::viewability::Viewability;
+use crate::web::page::get;
+use crate::web::publisher_events::{emit, object};
+use crate::web::tag::{self, Tag};
+use crate::web::timer::{Timeout, now_ms};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    Event, EventTarget, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit,
+    MessageEvent, VisibilityState,
+};
+
+/// An event listener that removes itself when dropped.
+pub struct Listener {
+    target: EventTarget,
+    name: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+impl Listener {
+    pub fn new(target: &EventTarget, name: &'static str, f: impl FnMut(Event) + 'static) -> Option<Listener> {
+        let callback = Closure::<dyn FnMut(Event)>::new(f);
+        target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).ok()?;
+        Some(Listener { target: target.clone(), name, callback })
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// Per rendered slot: its viewability machine, the last ratio seen, the timer that ticks it.
+pub struct SlotView {
+    pub state: Viewability,
+    pub ratio: f64,
+    pub timer: Option<Timeout>,
+}
+
+/// The page-wide observers, created with the tag.
+pub struct Observers {
+    intersection: Option<IntersectionObserver>,
+    _on_intersect: Closure<dyn FnMut(js_sys::Array)>,
+    _listeners: Vec<Listener>,
+    /// When the page was last shown (for `session_end`'s duration).
+    pub shown_at: u64,
+    pub hidden_reported: bool,
+}
+
+impl Observers {
+    pub fn new(window: &web_sys::Window) -> Observers {
+        let on_intersect = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+            for entry in entries.iter() {
+                let Ok(entry) = entry.dyn_into::<IntersectionObserverEntry>() else { continue };
+                let target: JsValue = entry.target().into();
+                let ratio = entry.intersection_ratio();
+                slot_seen(|t| t.slots.iter().position(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == target)), ratio);
+            }
+        });
+        let init = IntersectionObserverInit::new();
+        let thresholds: js_sys::Array = [0.0, 0.3, 0.5, 0.75, 1.0].iter().map(|v| JsValue::from_f64(*v)).collect();
+        init.set_threshold(&thresholds);
+        let intersection = IntersectionObserver::new_with_options(on_intersect.as_ref().unchecked_ref(), &init).ok();
+
+        let mut listeners = Vec::new();
+        if let Some(document) = window.document() {
+            listeners.extend(Listener::new(&document, "visibilitychange", |_| visibility_changed()));
+        }
+        listeners.extend(Listener::new(window, "pagehide", |_| page_hidden()));
+        listeners.extend(Listener::new(window, "message", |e| {
+            if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                frame_message(e);
+            }
+        }));
+        Observers { intersection, _on_intersect: on_intersect, _listeners: listeners, shown_at: now_ms(), hidden_reported: false }
+    }
+
+    /// Starts watching a freshly rendered ad frame.
+    pub fn watch(&self, frame: &web_sys::Element) {
+        if let Some(io) = &self.intersection {
+            io.observe(frame);
+        }
+    }
+}
+
+fn tab_visible(t: &Tag) -> bool {
+    t.document.visibility_state() == VisibilityState::Visible
+}
+
+/// A new ratio for the slot `find` picks (or, with a NaN ratio, just a re-check).
+fn slot_seen(find: impl FnOnce(&Tag) -> Option<usize>, ratio: f64) {
+    let Some(Some(i)) = tag::with(|t| find(t)) else { return };
+    update_view(i, Some(ratio));
+}
+
+/// Feeds slot `i`'s viewability machine; on becoming viewable, tells the page and records it.
+fn update_view(i: usize, ratio: Option<f64>) {
+    let Some(Some((slot, ad))) = tag::with(|t| {
+        let visible = tab_visible(t);
+        let now = now_ms() as f64;
+        let slot = t.slots.get_mut(i)?;
+        let view = slot.view.as_mut()?;
+        if let Some(r) = ratio {
+            view.ratio = r;
+        }
+        let became = view.state.observe(now, view.ratio, visible);
+        view.timer = match view.state.due_ms() {
+            Some(due) if !became => Timeout::new((due - now).max(0.0) as u32 + 1, move || update_view(i, None)),
+            _ => None,
+        };
+        if !became {
+            return None;
+        }
+        let (slot, ad) = (slot.name.clone(), slot.ad_id.clone());
+        if let Some(m) = t.measure.as_mut() {
+            m.record(Kind::AdViewable { slot: slot.clone(), ad: ad.clone() });
+        }
+        Some((slot, ad))
+    }) else {
+        return;
+    };
+    emit("impressionViewable", &object(&[("slot", slot.into()), ("ad", ad.into())]));
+}
+
+/// A click reported by a frame: only a message from the very frame the tag built for that
+/// slot, carrying that frame's random token, counts.
+fn frame_message(e: &MessageEvent) {
+    let data = e.data();
+    if get(&data, "adtag").as_string().as_deref() != Some("click") {
+        return;
+    }
+    let token = get(&data, "token").as_string().unwrap_or_default();
+    let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
+    let Some(Some((slot, ad))) = tag::with(|t| {
+        let slot = t.slots.iter().find(|s| {
+            !token.is_empty()
+                && s.token == token
+                && s.frame.as_ref().and_then(|f| f.content_window()).is_some_and(|w| JsValue::from(w) == source)
+        })?;
+        let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
+        if let Some(m) = t.measure.as_mut() {
+            m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
+        }
+        Some((name, ad))
+    }) else {
+        return;
+    };
+    emit("adClick", &object(&[("slot", slot.into()), ("ad", ad.into())]));
+}
+
+fn visibility_changed() {
+    let hidden = tag::with(|t| !tab_visible(t)).unwrap_or(false);
+    if hidden {
+        page_hidden();
+    } else {
+        tag::with(|t| {
+            if let Some(o) = t.observers.as_mut() {
+                o.shown_at = now_ms();
+                o.hidden_reported = false;
+            }
+        });
+    }
+    // Hidden tabs pause viewability; shown again, the runs restart.
+    let n = tag::with(|t| t.slots.len()).unwrap_or(0);
+    for i in 0..n {
+        update_view(i, None);
+    }
+}
+
+/// The page is hidden or going away: `session_end`, then everything queued goes out with
+/// `sendBeacon`. `pagehide` after a `visibilitychange` to hidden reports nothing twice.
+fn page_hidden() {
+    tag::with(|t| {
+        let Some(o) = t.observers.as_mut() else { return };
+        if o.hidden_reported {
+            return;
+        }
+        o.hidden_reported = true;
+        let duration_ms = now_ms().saturating_sub(o.shown_at);
+        if let Some(m) = t.measure.as_mut() {
+            m.record(Kind::SessionEnd { duration_ms });
+            m.flush_final();
+        }
+    });
+}

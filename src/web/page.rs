@@ -1,0 +1,121 @@
+//! Reading the page: the script's data attributes, `window.adtag.config`, cookies, the
+//! child-directed meta tag, Global Privacy Control, the location. Every read tolerates an
+//! odd page: a missing property, a getter that throws, a value of the wrong type.
+
+use crate::core::config::RawConfig;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, HtmlDocument, Window};
+
+/// `Reflect.get`, with a throwing getter read as `undefined`.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A config value as the core takes it: strings as they are, booleans and numbers in their JS
+/// string form; `None` for undefined/null. Objects and the like become a string that will
+/// fail validation, naming the field.
+fn config_value(v: JsValue) -> Option<String> {
+    if v.is_undefined() || v.is_null() {
+        None
+    } else if let Some(s) = v.as_string() {
+        Some(s)
+    } else if let Some(b) = v.as_bool() {
+        Some(if b { "true" } else { "false" }.to_owned())
+    } else if v.as_f64().is_some() {
+        let n: js_sys::Number = v.unchecked_into();
+        n.to_string_with_radix(10).ok().map(String::from)
+    } else {
+        v.js_typeof().as_string()
+    }
+}
+
+/// The tag's script element's `data-*` attributes.
+pub fn script_config(script: &Element) -> RawConfig {
+    let attr = |name: &str| script.get_attribute(name);
+    RawConfig {
+        publisher: attr("data-publisher"),
+        endpoint: attr("data-endpoint"),
+        child_directed: attr("data-child-directed"),
+        opt_out_cookie: attr("data-opt-out-cookie"),
+        debug: attr("data-debug"),
+        tcf_vendor_id: attr("data-tcf-vendor-id"),
+    }
+}
+
+/// `window.adtag.config`, set by the page before the tag runs.
+pub fn window_config(window: &Window) -> RawConfig {
+    let config = get(&get(window, "adtag"), "config");
+    let value = |key: &str| config_value(get(&config, key));
+    RawConfig {
+        publisher: value("publisher"),
+        endpoint: value("endpoint"),
+        child_directed: value("childDirected"),
+        opt_out_cookie: value("optOutCookie"),
+        debug: value("debug"),
+        tcf_vendor_id: value("tcfVendorId"),
+    }
+}
+
+/// `document.cookie`, or "" where the page has none to give (sandboxed, opaque origin).
+pub fn cookies(document: &Document) -> String {
+    document
+        .dyn_ref::<HtmlDocument>()
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default()
+}
+
+/// Sets one cookie from a `name=value; attrs` string; ignored where the page can't have cookies.
+pub fn set_cookie(document: &Document, cookie: &str) {
+    if let Some(d) = document.dyn_ref::<HtmlDocument>() {
+        let _ = d.set_cookie(cookie);
+    }
+}
+
+/// `<meta name="adtag-child-directed" content="true">`. Any such meta whose content is not
+/// `false` counts (a malformed flag fails closed).
+pub fn child_meta(document: &Document) -> bool {
+    let Ok(list) = document.query_selector_all(r#"meta[name="adtag-child-directed" i]"#) else {
+        return false;
+    };
+    (0..list.length()).filter_map(|i| list.item(i)).any(|node| {
+        let content = node
+            .dyn_ref::<Element>()
+            .and_then(|e| e.get_attribute("content"))
+            .unwrap_or_default();
+        !content.trim().eq_ignore_ascii_case("false")
+    })
+}
+
+/// `navigator.globalPrivacyControl === true`.
+pub fn gpc(window: &Window) -> bool {
+    get(&window.navigator(), "globalPrivacyControl").as_bool() == Some(true)
+}
+
+/// The page's URL, host name, and whether it is served over https.
+pub struct Location {
+    pub href: String,
+    pub hostname: String,
+    pub https: bool,
+}
+
+pub fn location(window: &Window) -> Location {
+    let l = window.location();
+    Location {
+        href: l.href().unwrap_or_default(),
+        hostname: l.hostname().unwrap_or_default(),
+        https: l.protocol().map(|p| p == "https:").unwrap_or(false),
+    }
+}
+
+/// 16 bytes from `crypto.getRandomValues`; `None` without a working crypto (then the tag
+/// makes no identifiers, so it collects nothing).
+pub fn random16(window: &Window) -> Option<[u8; 16]> {
+    let mut bytes = [0u8; 16];
+    let crypto = window.crypto().ok()?;
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes)
+}

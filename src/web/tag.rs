@@ -1,0 +1,342 @@
+//! The running tag on one page: its config, what the page signalled, the current decision,
+//! its slots and (only while a decision allows it) its measurement.
+//!
+//! Order of events: read config and the synchronous signals → ask for the child-directed
+//! list → once every signal has answered or timed out, decide → request an ad per slot
+//! carrying that decision → render or collapse. Until that decision exists nothing but the
+//! list request leaves the page, and no cookie of the tag is touched.
+
+use crate::core::ad::{self, AdError, AdRequest, ConsentParams, RenderPlan};
+use crate::core::config::{self, Config};
+use crate::core::decision::{Decision, decide};
+use crate::core::signals::{Answer, ListState, Signals};
+use crate::core::{cookies, ids, site_list};
+use crate::web::http::{self, FetchError};
+use crate::web::measure::Measure;
+use crate::web::observe::{Observers, SlotView};
+use crate::core::viewability::Viewability;
+use crate::core::events::Kind;
+use crate::web::publisher_events::{emit, object};
+use crate::web::slots::{self, Slot};
+use crate::web::{cookie_jar, log, page, render};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Window};
+
+/// How long the child-directed list may take before it counts as unavailable (and the page
+/// as child-directed). Short, because the ads wait for the decision.
+pub const LIST_TIMEOUT_MS: u32 = 1500;
+/// How long an ad request may take before its slot collapses.
+pub const AD_TIMEOUT_MS: u32 = 3000;
+
+pub struct Tag {
+    pub config: Config,
+    pub window: Window,
+    pub document: Document,
+    pub location: page::Location,
+    pub signals: Signals,
+    pub decision: Decision,
+    /// True once every signal has answered or timed out and the ads were requested.
+    pub decided: bool,
+    pub slots: Vec<Slot>,
+    /// Present exactly while the decision allows collection.
+    pub measure: Option<Measure>,
+    /// Viewability, clicks and page visibility, watched from the start.
+    pub observers: Option<Observers>,
+}
+
+thread_local! {
+    static TAG: RefCell<Option<Tag>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the tag, if it has started. `None` as well when called re-entrantly (a page
+/// callback calling back into the tag while it works): never a panic.
+pub fn with<R>(f: impl FnOnce(&mut Tag) -> R) -> Option<R> {
+    TAG.with(|t| t.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+pub enum StartError {
+    NoPage,
+    AlreadyStarted,
+    Config,
+}
+
+/// Starts the tag from its script element. Reports a bad config with one console error.
+pub fn start(script: &Element) -> Result<(), StartError> {
+    let window = web_sys::window().ok_or(StartError::NoPage)?;
+    let document = window.document().ok_or(StartError::NoPage)?;
+    if with(|_| ()).is_some() {
+        return Err(StartError::AlreadyStarted);
+    }
+    let src = script.get_attribute("src").and_then(|_| script.dyn_ref::<web_sys::HtmlScriptElement>().map(|s| s.src()));
+    let config = config::resolve(src.as_deref(), &page::script_config(script), &page::window_config(&window))
+        .map_err(|e| {
+            log::error(&e.to_string());
+            StartError::Config
+        })?;
+    let debug = config.debug;
+
+    let mut signals = Signals::pending();
+    signals.opt_out_cookie = cookies::opted_out(&page::cookies(&document), &config.opt_out_cookie);
+    signals.child_flag = config.child_directed;
+    signals.child_meta = page::child_meta(&document);
+    signals.gpc = page::gpc(&window);
+    signals.tcf_vendor_id = config.tcf_vendor_id;
+    // Consent platforms are not read yet: the page has none as far as the tag knows.
+    signals.tcf = Answer::Absent;
+    signals.gpp = Answer::Absent;
+    signals.usp = Answer::Absent;
+
+    let location = page::location(&window);
+    let slots = claim_slots(&document, &window);
+    log::debug(debug, &["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
+        &slots.len().to_string(), " slot(s)"].concat());
+    let list_url = [config.endpoint.as_str(), "/v1/child-directed-sites"].concat();
+    let observers = Some(Observers::new(&window));
+    TAG.with(|t| {
+        *t.borrow_mut() = Some(Tag {
+            config,
+            window,
+            document,
+            location,
+            signals,
+            decision: Decision::closed(),
+            decided: false,
+            slots,
+            measure: None,
+            observers,
+        })
+    });
+    wasm_bindgen_futures::spawn_local(fetch_site_list(list_url));
+    Ok(())
+}
+
+/// Finds the slots, reserves the good ones' space, reports and collapses the bad ones.
+fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
+    let mut good = Vec::new();
+    for (element, name, size) in slots::discover(document) {
+        let size = match size {
+            Ok(size) if !name.trim().is_empty() => size,
+            Ok(_) => {
+                log::error("adtag: data-adtag-slot is empty: name each slot, e.g. data-adtag-slot=\"top\"");
+                render::collapse(&element);
+                continue;
+            }
+            Err(e) => {
+                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.to_string()].concat());
+                render::collapse(&element);
+                continue;
+            }
+        };
+        render::reserve(&element, size);
+        let token = page::random16(window).map(|r| ids::hex_id(&r)).unwrap_or_default();
+        good.push(Slot { element, name, size, frame: None, token, ad_id: String::new(), view: None });
+    }
+    good
+}
+
+async fn fetch_site_list(url: String) {
+    let state = match http::get_text(&url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES).await {
+        Err(FetchError::Timeout) => ListState::TimedOut,
+        Err(_) => ListState::Failed,
+        Ok((status, body)) => match site_list::parse(status, &body) {
+            Err(_) => ListState::Failed,
+            Ok(list) => {
+                let host = with(|t| t.location.hostname.clone()).unwrap_or_default();
+                if list.covers(&host) { ListState::Listed } else { ListState::NotListed }
+            }
+        },
+    };
+    update_signals(|s| s.site_list = state);
+}
+
+/// Every signal change goes through here: record it, decide again, carry out the change.
+pub fn update_signals(change: impl FnOnce(&mut Signals)) {
+    let Some((decision, changed, first)) = with(|t| {
+        change(&mut t.signals);
+        let decision = decide(&t.signals);
+        let changed = decision != t.decision;
+        let first = !t.decided && ready(&t.signals);
+        t.decision = decision.clone();
+        if first {
+            t.decided = true;
+        }
+        if t.decided {
+            apply(t);
+        }
+        (decision, changed, first)
+    }) else {
+        return;
+    };
+    if changed || first {
+        let debug = with(|t| t.config.debug).unwrap_or(false);
+        log::debug(debug, &["decision: collect=", bool_str(decision.collect), " personalized=",
+            bool_str(decision.personalized), " childDirected=", bool_str(decision.child_directed),
+            " reasons=[", &reason_list(&decision).join(","), "]"].concat());
+        emit("decision", &decision_object(&decision));
+    }
+    if first {
+        request_ads();
+    }
+}
+
+/// Has every signal answered (or timed out)? Until then the tag waits to decide.
+fn ready(s: &Signals) -> bool {
+    s.site_list != ListState::Pending
+}
+
+/// Starts or stops measurement to match the decision.
+fn apply(t: &mut Tag) {
+    match (t.decision.permit(), t.measure.is_some()) {
+        (Some(permit), false) => t.measure = Measure::start(permit, t),
+        (None, true) => {
+            if let Some(m) = t.measure.take() {
+                m.stop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn request_ads() {
+    let Some(requests) = with(|t| {
+        let consent = ConsentParams::default();
+        let uid = t.measure.as_ref().map(|m| m.uid().to_owned());
+        (0..t.slots.len())
+            .map(|i| {
+                let slot = &t.slots[i];
+                let url = ad::ad_request_url(&AdRequest {
+                    endpoint: &t.config.endpoint,
+                    publisher: &t.config.publisher,
+                    slot: &slot.name,
+                    size: slot.size,
+                    page_url: &t.location.href,
+                    npa: !t.decision.personalized,
+                    coppa: t.decision.child_directed,
+                    uid: uid.as_deref(),
+                    consent: &consent,
+                });
+                (i, url, t.decision.ads)
+            })
+            .collect::<Vec<_>>()
+    }) else {
+        return;
+    };
+    // One request per slot, concurrently: one slow or bad slot never holds up the others.
+    for (i, url, allowed) in requests {
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match allowed {
+                true => fetch_ad(&url).await.map_err(|e| e.to_string()),
+                false => Err("no consent for ads (TCF purpose 2)".to_owned()),
+            };
+            finish_slot(i, result);
+        });
+    }
+}
+
+async fn fetch_ad(url: &str) -> Result<RenderPlan, AdError> {
+    match http::get_text(url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES).await {
+        Ok((status, body)) => ad::render_plan(status, &body),
+        Err(FetchError::Timeout) => Err(AdError::Timeout),
+        Err(FetchError::TooLarge) => Err(AdError::TooLarge),
+        Err(FetchError::Network) => Err(AdError::Network),
+    }
+}
+
+/// Renders or collapses slot `i`, then tells the page.
+fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
+    let Some((name, outcome, debug)) = with(|t| {
+        let debug = t.config.debug;
+        let slot = t.slots.get_mut(i)?;
+        let outcome = match result {
+            Ok(plan) => match render::render(&t.document, &slot.element, &plan, &slot.token) {
+                Some(frame) => {
+                    if let Some(o) = &t.observers {
+                        o.watch(&frame);
+                    }
+                    slot.frame = Some(frame);
+                    slot.ad_id = plan.ad_id.clone();
+                    slot.view = Some(SlotView { state: Viewability::new(plan.width, plan.height), ratio: 0.0, timer: None });
+                    if let Some(m) = t.measure.as_mut() {
+                        m.record(Kind::AdImpression { slot: slot.name.clone(), ad: plan.ad_id.clone() });
+                    }
+                    Ok((plan.width, plan.height))
+                }
+                None => {
+                    render::collapse(&slot.element);
+                    Err("could not create the frame".to_owned())
+                }
+            },
+            Err(e) => {
+                render::collapse(&slot.element);
+                Err(e)
+            }
+        };
+        Some((slot.name.clone(), outcome, debug))
+    })
+    .flatten() else {
+        return;
+    };
+    let payload = match &outcome {
+        Ok((w, h)) => {
+            log::debug(debug, &["slot ", &name, ": rendered"].concat());
+            let size = js_sys::Array::of2(&JsValue::from(*w), &JsValue::from(*h));
+            object(&[("slot", name.as_str().into()), ("isEmpty", false.into()), ("size", size.into())])
+        }
+        Err(reason) => {
+            log::debug(debug, &["slot ", &name, ": collapsed (", reason, ")"].concat());
+            object(&[("slot", name.as_str().into()), ("isEmpty", true.into()), ("size", JsValue::NULL),
+                ("reason", reason.as_str().into())])
+        }
+    };
+    emit("slotRenderEnded", &payload);
+}
+
+/// `adtag.optOut()`: the opt-out cookie, the tag's cookies deleted, collection stopped now.
+pub fn opt_out() {
+    let Some(()) = with(|t| {
+        cookie_jar::opt_out(&t.document, &t.config.opt_out_cookie, &t.config.publisher,
+            &t.location.hostname, t.location.https);
+    }) else {
+        return;
+    };
+    update_signals(|s| s.opt_out_cookie = true);
+}
+
+/// `adtag.optIn()`: removes the opt-out cookie; collection resumes if everything else allows.
+pub fn opt_in() {
+    let Some(still) = with(|t| {
+        cookie_jar::opt_in(&t.document, &t.config.opt_out_cookie, &t.location.hostname, t.location.https);
+        cookies::opted_out(&page::cookies(&t.document), &t.config.opt_out_cookie)
+    }) else {
+        return;
+    };
+    update_signals(|s| s.opt_out_cookie = still);
+}
+
+/// The current decision (the closed one before the tag has decided).
+pub fn current_decision() -> JsValue {
+    decision_object(&with(|t| t.decision.clone()).unwrap_or_else(Decision::closed))
+}
+
+fn reason_list(d: &Decision) -> Vec<&'static str> {
+    d.reasons.iter().map(|r| r.as_str()).collect()
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+/// `{collect, cookies, personalized, childDirected, ads, reasons}` for the page.
+pub fn decision_object(d: &Decision) -> JsValue {
+    let reasons: js_sys::Array = reason_list(d).into_iter().map(JsValue::from_str).collect();
+    object(&[
+        ("collect", d.collect.into()),
+        ("cookies", d.cookies.into()),
+        ("personalized", d.personalized.into()),
+        ("childDirected", d.child_directed.into()),
+        ("ads", d.ads.into()),
+        ("reasons", reasons.into()),
+    ])
+}
+

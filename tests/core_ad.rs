@@ -1,0 +1,525 @@
+#![cfg(not(target_arch = "wasm32"))]
+
+use adtag::core::ad::{
+    self, AdError, AdRequest, ConsentParams, MAX_AD_BYTES, RenderPlan, SANDBOX, SizeError, SlotSize,
+};
+use proptest::prelude::*;
+
+fn size(width: u32, height: u32) -> SlotSize {
+    SlotSize { width, height }
+}
+
+#[test]
+fn sizes() {
+    let ok: &[(&str, SlotSize)] = &[
+        ("300x250", size(300, 250)),
+        ("300X250", size(300, 250)),
+        ("  728x90 ", size(728, 90)),
+        ("\t1x1\n", size(1, 1)),
+        ("2000x2000", size(2000, 2000)),
+        ("0300x0250", size(300, 250)),
+    ];
+    for (input, want) in ok {
+        assert_eq!(ad::parse_size(input), Ok(*want), "{input:?}");
+    }
+    let malformed = [
+        "",
+        " ",
+        "x",
+        "300",
+        "300x",
+        "x250",
+        "-1x5",
+        "300x-5",
+        "+300x250",
+        "3e2x250",
+        "300.0x250",
+        "300 x 250",
+        "300x 250",
+        "300 x250",
+        "300x250x1",
+        "300xx250",
+        "300*250",
+        "300×250",
+        "３００x250",
+        "٣٠٠x250",
+        "0x",
+        "300x250px",
+        "0x10x10",
+    ];
+    for input in malformed {
+        assert_eq!(
+            ad::parse_size(input),
+            Err(SizeError::Malformed(input.into())),
+            "{input:?}"
+        );
+    }
+    let out_of_bounds = [
+        "0x250",
+        "300x0",
+        "0x0",
+        "2001x250",
+        "300x2001",
+        "4294967296x1",
+        "99999999999999999999999999999999x250",
+        "250x99999999999999999999999999999999",
+    ];
+    for input in out_of_bounds {
+        assert_eq!(
+            ad::parse_size(input),
+            Err(SizeError::OutOfBounds(input.into())),
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn size_messages() {
+    assert_eq!(
+        SizeError::Malformed("300x".into()).to_string(),
+        "slot size (data-adtag-size) \"300x\" must be WIDTHxHEIGHT, e.g. 300x250"
+    );
+    assert_eq!(
+        SizeError::OutOfBounds("0x250".into()).to_string(),
+        "slot size (data-adtag-size) \"0x250\" must be 1 to 2000 pixels per side"
+    );
+    assert!(
+        !SizeError::Malformed("a\nb".into())
+            .to_string()
+            .contains('\n')
+    );
+}
+
+#[test]
+fn request_url_minimal() {
+    let consent = ConsentParams::default();
+    let req = AdRequest {
+        endpoint: "https://ads.example.com",
+        publisher: "12345",
+        slot: "top-banner",
+        size: size(300, 250),
+        page_url: "https://news.example/a b?x=1&y=é#top",
+        npa: true,
+        coppa: false,
+        uid: None,
+        consent: &consent,
+    };
+    assert_eq!(
+        ad::ad_request_url(&req),
+        "https://ads.example.com/v1/ad?pub=12345&slot=top-banner&size=300x250\
+         &url=https%3A%2F%2Fnews.example%2Fa%20b%3Fx%3D1%26y%3D%C3%A9%23top&npa=1&coppa=0"
+    );
+    let req = AdRequest {
+        npa: false,
+        coppa: true,
+        ..req
+    };
+    assert!(ad::ad_request_url(&req).ends_with("&npa=0&coppa=1"));
+}
+
+#[test]
+fn request_url_full() {
+    let consent = ConsentParams {
+        gdpr: Some(true),
+        gdpr_consent: Some("CP+x/y==".into()),
+        gpp: Some("DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA".into()),
+        gpp_sid: Some("2,7".into()),
+        us_privacy: Some("1YNN".into()),
+    };
+    let req = AdRequest {
+        endpoint: "https://ads.example.com/base",
+        publisher: "1",
+        slot: "s&lot=evil",
+        size: size(728, 90),
+        page_url: "https://p.example/",
+        npa: false,
+        coppa: false,
+        uid: Some("u 1&x"),
+        consent: &consent,
+    };
+    assert_eq!(
+        ad::ad_request_url(&req),
+        "https://ads.example.com/base/v1/ad?pub=1&slot=s%26lot%3Devil&size=728x90\
+         &url=https%3A%2F%2Fp.example%2F&npa=0&coppa=0&uid=u%201%26x&gdpr=1\
+         &gdpr_consent=CP%2Bx%2Fy%3D%3D\
+         &gpp=DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA&gpp_sid=2%2C7&us_privacy=1YNN"
+    );
+    let only_gdpr = ConsentParams {
+        gdpr: Some(false),
+        ..ConsentParams::default()
+    };
+    let req = AdRequest {
+        uid: None,
+        consent: &only_gdpr,
+        ..req
+    };
+    assert!(ad::ad_request_url(&req).ends_with("&npa=0&coppa=0&gdpr=0"));
+    let only_usp = ConsentParams {
+        us_privacy: Some("1---".into()),
+        ..ConsentParams::default()
+    };
+    let req = AdRequest {
+        consent: &only_usp,
+        ..req
+    };
+    assert!(ad::ad_request_url(&req).ends_with("&coppa=0&us_privacy=1---"));
+}
+
+fn plan(id: &str, html: &str, w: u32, h: u32, click: Option<&str>) -> RenderPlan {
+    RenderPlan {
+        ad_id: id.into(),
+        html: html.into(),
+        width: w,
+        height: h,
+        click_url: click.map(String::from),
+    }
+}
+
+#[test]
+fn render_plan_ok() {
+    let cases: &[(&str, RenderPlan)] = &[
+        (
+            r#"{"id":"a1","html":"<b>hi</b>","width":300,"height":250,"clickUrl":"https://adv.example/x?y=1"}"#,
+            plan(
+                "a1",
+                "<b>hi</b>",
+                300,
+                250,
+                Some("https://adv.example/x?y=1"),
+            ),
+        ),
+        (
+            r#"{"id":"a1","html":"","width":1,"height":2000}"#,
+            plan("a1", "", 1, 2000, None),
+        ),
+        (
+            r#" {"clickUrl":null,"height":90,"width":728,"html":"x","id":"z","extra":[{"deep":1}]} "#,
+            plan("z", "x", 728, 90, None),
+        ),
+        (
+            r#"{"id":"ü😀","html":"\u00e9\n</script>","width":300,"height":250,"clickUrl":"HTTP://ADV.example"}"#,
+            plan("ü😀", "é\n</script>", 300, 250, Some("HTTP://ADV.example")),
+        ),
+        (
+            // Duplicate keys: the first wins.
+            r#"{"id":"first","id":"second","html":"h","width":300,"width":"x","height":250}"#,
+            plan("first", "h", 300, 250, None),
+        ),
+    ];
+    for (body, want) in cases {
+        assert_eq!(ad::render_plan(200, body).as_ref(), Ok(want), "{body}");
+    }
+    let id128 = "é".repeat(128);
+    let body = format!(r#"{{"id":"{id128}","html":"","width":1,"height":1}}"#);
+    assert_eq!(ad::render_plan(200, &body).map(|p| p.ad_id), Ok(id128));
+}
+
+#[test]
+fn render_plan_errors() {
+    let good = r#"{"id":"a","html":"h","width":300,"height":250}"#;
+    assert_eq!(ad::render_plan(204, ""), Err(AdError::NoAd));
+    assert_eq!(ad::render_plan(204, good), Err(AdError::NoAd));
+    for status in [0, 100, 201, 301, 304, 404, 500, 503, u16::MAX] {
+        assert_eq!(ad::render_plan(status, good), Err(AdError::Status(status)));
+    }
+
+    let field = |f: &'static str| Err(AdError::BadField(f));
+    let id129 = "a".repeat(129);
+    let long_id = format!(r#"{{"id":"{id129}","html":"h","width":1,"height":1}}"#);
+    let cases: Vec<(&str, Result<RenderPlan, AdError>)> = vec![
+        ("", Err(AdError::Malformed)),
+        ("null", Err(AdError::Malformed)),
+        ("[]", Err(AdError::Malformed)),
+        ("\"str\"", Err(AdError::Malformed)),
+        ("42", Err(AdError::Malformed)),
+        ("<html>", Err(AdError::Malformed)),
+        (r#"{"id":"a""#, Err(AdError::Malformed)),
+        (r#"{"id":"a"} x"#, Err(AdError::Malformed)),
+        (
+            r#"[{"id":"a","html":"h","width":300,"height":250}]"#,
+            Err(AdError::Malformed),
+        ),
+        (r#"{"x":"\ud800"}"#, Err(AdError::Malformed)),
+        ("{}", field("id")),
+        (r#"{"html":"h","width":300,"height":250}"#, field("id")),
+        (
+            r#"{"id":"","html":"h","width":300,"height":250}"#,
+            field("id"),
+        ),
+        (
+            r#"{"id":7,"html":"h","width":300,"height":250}"#,
+            field("id"),
+        ),
+        (
+            r#"{"id":null,"html":"h","width":300,"height":250}"#,
+            field("id"),
+        ),
+        (
+            r#"{"id":["a"],"html":"h","width":300,"height":250}"#,
+            field("id"),
+        ),
+        (&long_id, field("id")),
+        (r#"{"id":"a","width":300,"height":250}"#, field("html")),
+        (
+            r#"{"id":"a","html":null,"width":300,"height":250}"#,
+            field("html"),
+        ),
+        (
+            r#"{"id":"a","html":{"x":"y"},"width":300,"height":250}"#,
+            field("html"),
+        ),
+        (r#"{"id":"a","html":"h","height":250}"#, field("width")),
+        (
+            r#"{"id":"a","html":"h","width":300.5,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":300.0,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":3e2,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":"300","height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":0,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":-300,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":2001,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":4294967596,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":99999999999999999999999999,"height":250}"#,
+            field("width"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":true,"height":250}"#,
+            field("width"),
+        ),
+        (r#"{"id":"a","html":"h","width":300}"#, field("height")),
+        (
+            r#"{"id":"a","html":"h","width":300,"height":-1}"#,
+            field("height"),
+        ),
+        (
+            r#"{"id":"a","html":"h","width":300,"height":-9223372036854775808}"#,
+            field("height"),
+        ),
+    ];
+    for (body, want) in &cases {
+        assert_eq!(&ad::render_plan(200, body), want, "{body}");
+    }
+}
+
+#[test]
+fn click_urls() {
+    let body = |click: &str| {
+        format!(r#"{{"id":"a","html":"h","width":300,"height":250,"clickUrl":{click}}}"#)
+    };
+    let ok = [
+        (r#""https://adv.example/land""#, "https://adv.example/land"),
+        (r#""http://adv.example""#, "http://adv.example"),
+        (
+            r#""https://adv.example/</script><script>alert(1)</script>""#,
+            "https://adv.example/</script><script>alert(1)</script>",
+        ),
+        (r#""https://[::1]:8443/x""#, "https://[::1]:8443/x"),
+    ];
+    for (json, want) in ok {
+        let got = ad::render_plan(200, &body(json)).map(|p| p.click_url);
+        assert_eq!(got, Ok(Some(want.to_string())), "{json}");
+    }
+    let bad = [
+        r#""javascript:alert(1)""#,
+        r#""JAVASCRIPT:alert(1)""#,
+        r#""JavaScript:alert(document.cookie)""#,
+        r#""javascript://adv.example/%0aalert(1)""#,
+        r#""data:text/html,<script>alert(1)</script>""#,
+        r#""vbscript:msgbox(1)""#,
+        r#""/relative/path""#,
+        r#""//adv.example/x""#,
+        r#""adv.example""#,
+        r#"" https://adv.example""#,
+        r#""https://adv.example ""#,
+        r#""\thttps://adv.example""#,
+        r#""https://adv.example/\n""#,
+        r#""https://user:pw@adv.example""#,
+        r#""ftp://adv.example""#,
+        r#""""#,
+        "42",
+        "true",
+        "[]",
+        r#"{"url":"https://adv.example"}"#,
+        r#"["https://adv.example"]"#,
+    ];
+    for json in bad {
+        assert_eq!(
+            ad::render_plan(200, &body(json)),
+            Err(AdError::BadClickUrl),
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn too_large_before_parsing() {
+    // Over the limit is refused even when it would parse.
+    let pad = " ".repeat(MAX_AD_BYTES);
+    let big = format!(r#"{{"id":"a","html":"h","width":300,"height":250}}{pad}"#);
+    assert_eq!(ad::render_plan(200, &big), Err(AdError::TooLarge));
+    assert_eq!(
+        ad::render_plan(200, &"[".repeat(MAX_AD_BYTES + 1)),
+        Err(AdError::TooLarge)
+    );
+    // Exactly at the limit is read.
+    let head = r#"{"id":"a","html":"h","width":300,"height":250}"#;
+    let exact = format!("{head}{}", " ".repeat(MAX_AD_BYTES - head.len()));
+    assert_eq!(exact.len(), MAX_AD_BYTES);
+    assert!(ad::render_plan(200, &exact).is_ok());
+    // Status wins over size.
+    assert_eq!(ad::render_plan(204, &big), Err(AdError::NoAd));
+    // Deep nesting inside the limit is just malformed.
+    assert_eq!(
+        ad::render_plan(200, &"[".repeat(MAX_AD_BYTES)),
+        Err(AdError::Malformed)
+    );
+}
+
+#[test]
+fn ad_error_messages() {
+    let cases: &[(AdError, &str)] = &[
+        (AdError::NoAd, "no ad"),
+        (AdError::Status(500), "HTTP 500"),
+        (AdError::Status(404), "HTTP 404"),
+        (AdError::TooLarge, "response over 102400 bytes"),
+        (AdError::Malformed, "malformed response (not a JSON object)"),
+        (AdError::BadField("width"), "missing or invalid field width"),
+        (AdError::BadClickUrl, "clickUrl is not an http(s) URL"),
+        (AdError::Network, "network error"),
+        (AdError::Timeout, "timed out"),
+    ];
+    for (err, want) in cases {
+        assert_eq!(err.to_string(), *want);
+    }
+    assert_eq!(MAX_AD_BYTES, 102_400);
+}
+
+const HEAD: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><base target=\"_blank\">\
+    <style>html,body{margin:0;padding:0;overflow:hidden}</style></head><body>";
+
+#[test]
+fn srcdoc_without_click() {
+    let p = plan("a", "<img src=x>", 300, 250, None);
+    assert_eq!(
+        ad::srcdoc(&p, "tok"),
+        format!("{HEAD}<img src=x></body></html>")
+    );
+}
+
+#[test]
+fn srcdoc_with_click() {
+    let p = plan(
+        "a",
+        "<div>ad",
+        300,
+        250,
+        Some("https://adv.example/land?a=1&b=2"),
+    );
+    let doc = ad::srcdoc(&p, "n0nce");
+    let script = "<script>document.addEventListener(\"click\",function(e){e.preventDefault();\
+        window.open(\"https://adv.example/land?a=1\\u0026b=2\",\"_blank\",\"noopener\");\
+        parent.postMessage({adtag:\"click\",token:\"n0nce\"},\"*\")},true)</script>";
+    assert_eq!(doc, format!("{HEAD}{script}<div>ad</body></html>"));
+    // The script runs before the creative's markup.
+    assert!(doc.find("<script>") < doc.find("<div>ad"));
+}
+
+#[test]
+fn srcdoc_escapes_script_breakouts() {
+    let evil = "https://adv.example/</script><script>alert(1)</script>\u{2028}\"";
+    let p = plan("a", "", 300, 250, Some(evil));
+    let doc = ad::srcdoc(&p, "</script><script>alert(2)</script>");
+    assert_eq!(doc.matches("<script>").count(), 1);
+    assert_eq!(doc.matches("</script>").count(), 1);
+    assert!(doc.contains(
+        r#"window.open("https://adv.example/\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e\u2028\"","#
+    ));
+    assert!(
+        doc.contains(
+            r#"token:"\u003c/script\u003e\u003cscript\u003ealert(2)\u003c/script\u003e"}"#
+        )
+    );
+    assert!(!doc.contains('\u{2028}'));
+}
+
+#[test]
+fn srcdoc_round_trip_from_response() {
+    let body = r#"{"id":"a","html":"<p>hi</p>","width":300,"height":250,"clickUrl":"https://adv.example/</script>"}"#;
+    let p = ad::render_plan(200, body).unwrap();
+    let doc = ad::srcdoc(&p, "t");
+    assert!(doc.ends_with("</script><p>hi</p></body></html>"));
+    assert!(doc.contains("\"https://adv.example/\\u003c/script\\u003e\""));
+}
+
+#[test]
+fn sandbox_is_strict() {
+    assert!(SANDBOX.contains("allow-scripts") && SANDBOX.contains("allow-popups"));
+    assert!(!SANDBOX.contains("allow-same-origin"));
+    assert!(!SANDBOX.contains("allow-top-navigation"));
+}
+
+proptest! {
+    #[test]
+    fn render_plan_never_panics(status in any::<u16>(), body in ".*") {
+        let _ = ad::render_plan(status, &body);
+    }
+
+    #[test]
+    fn render_plan_never_panics_on_objects(
+        id in r#"[a-z"\\<>/ ]{0,8}"#,
+        num in r"-?[0-9]{0,25}(\.[0-9])?(e[0-9])?",
+        junk in r#"[\[\]{}":,0-9a-z\\ ]{0,32}"#,
+    ) {
+        let body = format!(
+            r#"{{"id":"{id}","html":{junk},"width":{num},"height":{num},"clickUrl":"{id}"}}"#
+        );
+        if let Ok(p) = ad::render_plan(200, &body) {
+            prop_assert!((1..=ad::MAX_SIDE).contains(&p.width));
+            let _ = ad::srcdoc(&p, &id);
+        }
+    }
+
+    #[test]
+    fn parse_size_never_panics(input in ".*") {
+        if let Ok(s) = ad::parse_size(&input) {
+            prop_assert!((1..=ad::MAX_SIDE).contains(&s.width));
+            prop_assert!((1..=ad::MAX_SIDE).contains(&s.height));
+        }
+    }
+
+    #[test]
+    fn parse_size_round_trips(w in 1u32..=2000, h in 1u32..=2000) {
+        prop_assert_eq!(ad::parse_size(&format!("{w}x{h}")), Ok(size(w, h)));
+    }
+
+    #[test]
+    fn srcdoc_has_one_script(click in ".*", token in ".*", html in "[^<]*") {
+        let p = plan("a", &html, 1, 1, Some(&format!("https://x.example/{click}")));
+        let doc = ad::srcdoc(&p, &token);
+        prop_assert_eq!(doc.matches("</script>").count(), 1);
+        prop_assert_eq!(doc.matches('<').count(), HEAD.matches('<').count() + 4);
+    }
+}

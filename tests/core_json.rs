@@ -1,0 +1,265 @@
+#![cfg(not(target_arch = "wasm32"))]
+
+use adtag::core::json::{self, JsonError, MAX_DEPTH, Value};
+use proptest::prelude::*;
+
+fn s(v: &str) -> Value {
+    Value::Str(v.to_string())
+}
+
+#[test]
+fn scalars() {
+    let cases: &[(&str, Value)] = &[
+        ("null", Value::Null),
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("0", Value::Int(0)),
+        ("-0", Value::Int(0)),
+        ("42", Value::Int(42)),
+        ("-42", Value::Int(-42)),
+        ("9223372036854775807", Value::Int(i64::MAX)),
+        ("-9223372036854775808", Value::Int(i64::MIN)),
+        ("9223372036854775808", Value::Float),
+        ("-9223372036854775809", Value::Float),
+        ("123456789012345678901234567890", Value::Float),
+        ("1.5", Value::Float),
+        ("300.0", Value::Float),
+        ("1e3", Value::Float),
+        ("1E+3", Value::Float),
+        ("-1.25e-7", Value::Float),
+        ("0.0", Value::Float),
+        ("\"\"", s("")),
+        ("\"abc\"", s("abc")),
+        (" \t\r\n 7 \n", Value::Int(7)),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::parse(input).as_ref(), Ok(want), "{input:?}");
+    }
+}
+
+#[test]
+fn bad_numbers() {
+    let cases: &[(&str, JsonError)] = &[
+        ("-", JsonError::Eof),
+        ("- 1", JsonError::Unexpected(1)),
+        ("01", JsonError::Trailing(1)),
+        ("-01", JsonError::Trailing(2)),
+        ("1.", JsonError::Eof),
+        ("1.e3", JsonError::Unexpected(2)),
+        (".5", JsonError::Unexpected(0)),
+        ("+1", JsonError::Unexpected(0)),
+        ("1e", JsonError::Eof),
+        ("1e+", JsonError::Eof),
+        ("1ex", JsonError::Unexpected(2)),
+        ("0x10", JsonError::Trailing(1)),
+        ("NaN", JsonError::Unexpected(0)),
+        ("Infinity", JsonError::Unexpected(0)),
+        ("-Infinity", JsonError::Unexpected(1)),
+        ("1 2", JsonError::Trailing(2)),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::parse(input), Err(*want), "{input:?}");
+    }
+}
+
+#[test]
+fn strings_and_escapes() {
+    let cases: &[(&str, &str)] = &[
+        (r#""a\"b""#, "a\"b"),
+        (r#""\\ \/ \b \f \n \r \t""#, "\\ / \u{8} \u{c} \n \r \t"),
+        (r#""\u0041\u00e9\u20AC""#, "Aé€"),
+        (r#""\u0000""#, "\0"),
+        (r#""\ud83d\ude00""#, "😀"),
+        (r#""\uD83D\uDE00x""#, "😀x"),
+        ("\"héllo ✓ 😀\"", "héllo ✓ 😀"),
+        (r#""\u2028\u2029""#, "\u{2028}\u{2029}"),
+        (r#""</script>""#, "</script>"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::parse(input), Ok(s(want)), "{input:?}");
+    }
+}
+
+#[test]
+fn bad_strings() {
+    let cases: &[(&str, JsonError)] = &[
+        ("\"abc", JsonError::Eof),
+        ("\"", JsonError::Eof),
+        ("\"a\\", JsonError::Eof),
+        ("\"\\x\"", JsonError::BadString(2)),
+        ("\"\\u12\"", JsonError::BadString(5)),
+        ("\"\\u12", JsonError::Eof),
+        ("\"\\uZZZZ\"", JsonError::BadString(3)),
+        ("\"a\nb\"", JsonError::BadString(2)),
+        ("\"a\tb\"", JsonError::BadString(2)),
+        ("\"\u{1}\"", JsonError::BadString(1)),
+        // Lone surrogates.
+        (r#""\ud800""#, JsonError::BadString(2)),
+        (r#""\udc00""#, JsonError::BadString(2)),
+        (r#""\ud800x""#, JsonError::BadString(2)),
+        (r#""\ud800\n""#, JsonError::BadString(2)),
+        (r#""\ud800\u0041""#, JsonError::BadString(2)),
+        (r#""\ud800\ud800""#, JsonError::BadString(2)),
+        (r#""\udc00\ud800""#, JsonError::BadString(2)),
+        ("'a'", JsonError::Unexpected(0)),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::parse(input), Err(*want), "{input:?}");
+    }
+}
+
+#[test]
+fn containers() {
+    assert_eq!(json::parse("[]"), Ok(Value::Arr(vec![])));
+    assert_eq!(json::parse(" [ ] "), Ok(Value::Arr(vec![])));
+    assert_eq!(json::parse("{}"), Ok(Value::Obj(vec![])));
+    assert_eq!(
+        json::parse(r#"[1, "a", null, [true], {"k": false}]"#),
+        Ok(Value::Arr(vec![
+            Value::Int(1),
+            s("a"),
+            Value::Null,
+            Value::Arr(vec![Value::Bool(true)]),
+            Value::Obj(vec![("k".into(), Value::Bool(false))]),
+        ]))
+    );
+    let v = json::parse(r#"{"b": 1, "a": [2], "b": 3, "c": "x"}"#).unwrap();
+    assert_eq!(
+        v,
+        Value::Obj(vec![
+            ("b".into(), Value::Int(1)),
+            ("a".into(), Value::Arr(vec![Value::Int(2)])),
+            ("c".into(), s("x")),
+        ])
+    );
+    assert_eq!(v.get("b"), Some(&Value::Int(1)));
+    assert_eq!(v.get("c").and_then(Value::as_str), Some("x"));
+    assert_eq!(
+        v.get("a").and_then(Value::as_array),
+        Some(&[Value::Int(2)][..])
+    );
+    assert_eq!(v.get("zz"), None);
+    assert_eq!(
+        json::parse(r#"{"\u0061": 1}"#).unwrap().get("a"),
+        Some(&Value::Int(1))
+    );
+}
+
+#[test]
+fn accessors_on_wrong_types() {
+    assert_eq!(Value::Int(3).get("a"), None);
+    assert_eq!(Value::Arr(vec![]).get("a"), None);
+    assert_eq!(Value::Int(3).as_str(), None);
+    assert_eq!(Value::Float.as_int(), None);
+    assert_eq!(s("3").as_int(), None);
+    assert_eq!(Value::Obj(vec![]).as_array(), None);
+    assert_eq!(Value::Int(-3).as_int(), Some(-3));
+}
+
+#[test]
+fn bad_containers() {
+    let cases: &[(&str, JsonError)] = &[
+        ("", JsonError::Eof),
+        ("   ", JsonError::Eof),
+        ("[", JsonError::Eof),
+        ("[1", JsonError::Eof),
+        ("[1,", JsonError::Eof),
+        ("[1,]", JsonError::Unexpected(3)),
+        ("[,1]", JsonError::Unexpected(1)),
+        ("[1 2]", JsonError::Unexpected(3)),
+        ("{", JsonError::Eof),
+        ("{\"a\"", JsonError::Eof),
+        ("{\"a\":", JsonError::Eof),
+        ("{\"a\":1,}", JsonError::Unexpected(7)),
+        ("{\"a\" 1}", JsonError::Unexpected(5)),
+        ("{a:1}", JsonError::Unexpected(1)),
+        ("{1:1}", JsonError::Unexpected(1)),
+        ("{\"a\":1]", JsonError::Unexpected(6)),
+        ("[1}", JsonError::Unexpected(2)),
+        ("{} {}", JsonError::Trailing(3)),
+        ("[]]", JsonError::Trailing(2)),
+        ("tru", JsonError::Eof),
+        ("trux", JsonError::Unexpected(3)),
+        ("nul", JsonError::Eof),
+        ("True", JsonError::Unexpected(0)),
+        ("null x", JsonError::Trailing(5)),
+        ("\u{feff}1", JsonError::Unexpected(0)),
+        ("\u{a0}1", JsonError::Unexpected(0)),
+    ];
+    for (input, want) in cases {
+        assert_eq!(json::parse(input), Err(*want), "{input:?}");
+    }
+}
+
+#[test]
+fn depth_limit() {
+    let nested = |n: usize, open: &str, close: &str| open.repeat(n) + &close.repeat(n);
+    assert!(json::parse(&nested(MAX_DEPTH, "[", "]")).is_ok());
+    assert_eq!(
+        json::parse(&nested(MAX_DEPTH + 1, "[", "]")),
+        Err(JsonError::TooDeep)
+    );
+    let objs = "{\"a\":".repeat(MAX_DEPTH) + "1" + &"}".repeat(MAX_DEPTH);
+    assert!(json::parse(&objs).is_ok());
+    let objs = "{\"a\":".repeat(MAX_DEPTH + 1) + "1" + &"}".repeat(MAX_DEPTH + 1);
+    assert_eq!(json::parse(&objs), Err(JsonError::TooDeep));
+    // Hostile depth never overflows the stack.
+    assert_eq!(json::parse(&"[".repeat(1_000_000)), Err(JsonError::TooDeep));
+    assert_eq!(
+        json::parse(&"[{\"a\":".repeat(100_000)),
+        Err(JsonError::TooDeep)
+    );
+}
+
+#[test]
+fn push_string_escapes() {
+    let cases: &[(&str, &str)] = &[
+        ("", r#""""#),
+        ("plain", r#""plain""#),
+        ("a\"b\\c", r#""a\"b\\c""#),
+        ("\n\r\t\u{8}\u{c}", r#""\n\r\t\b\f""#),
+        ("\0\u{1}\u{1f}", r#""\u0000\u0001\u001f""#),
+        ("</script>", r#""\u003c/script\u003e""#),
+        ("a&b", r#""a\u0026b""#),
+        ("\u{2028}\u{2029}", r#""\u2028\u2029""#),
+        ("é😀\u{7f}", "\"é😀\u{7f}\""),
+    ];
+    for (input, want) in cases {
+        let mut out = String::from("x");
+        json::push_string(&mut out, input);
+        assert_eq!(out, format!("x{want}"), "{input:?}");
+    }
+}
+
+#[test]
+fn push_string_round_trips() {
+    let input = "quote\" back\\ nl\n <tag> & \u{2028} \u{1} 😀";
+    let mut out = String::new();
+    json::push_string(&mut out, input);
+    assert!(!out.contains('<') && !out.contains('>') && !out.contains('\n'));
+    assert_eq!(json::parse(&out), Ok(Value::Str(input.to_string())));
+}
+
+proptest! {
+    #[test]
+    fn parse_never_panics(input in ".*") {
+        let _ = json::parse(&input);
+    }
+
+    #[test]
+    fn parse_never_panics_on_jsonish(input in r#"[\[\]{}":,\\u0-9a-fA-F.eE+\- tnrl]{0,64}"#) {
+        let _ = json::parse(&input);
+    }
+
+    #[test]
+    fn string_round_trip(input in any::<String>()) {
+        let mut out = String::new();
+        json::push_string(&mut out, &input);
+        prop_assert_eq!(json::parse(&out), Ok(Value::Str(input)));
+    }
+
+    #[test]
+    fn integers_round_trip(n in any::<i64>()) {
+        prop_assert_eq!(json::parse(&n.to_string()), Ok(Value::Int(n)));
+    }
+}

@@ -1,0 +1,315 @@
+#![cfg(not(target_arch = "wasm32"))]
+
+use adtag::core::outbox::{Batch, MAX_ATTEMPTS, MAX_BATCH_BYTES, Outbox, backoff_ms};
+use proptest::prelude::*;
+
+/// A JSON-object-looking event of exactly `len` bytes (len ≥ 2), tagged with `n`.
+fn event(n: usize, len: usize) -> String {
+    let tag = format!("{{\"n\":{n}");
+    if len < tag.len() + 1 {
+        return "{}".repeat(len / 2) + if len % 2 == 1 { " " } else { "" };
+    }
+    let mut s = tag;
+    while s.len() < len - 1 {
+        s.push(' ');
+    }
+    s.push('}');
+    assert_eq!(s.len(), len);
+    s
+}
+
+fn all(ob: &mut Outbox) -> Vec<Batch> {
+    std::iter::from_fn(|| ob.next_batch()).collect()
+}
+
+#[test]
+fn new_is_empty() {
+    let mut ob = Outbox::new();
+    assert!(ob.is_empty());
+    assert_eq!(ob.next_batch(), None);
+    assert!(ob.drain().is_empty());
+}
+
+#[test]
+fn small_events_share_one_batch_in_order() {
+    let mut ob = Outbox::new();
+    assert!(ob.push("{\"a\":1}".into()));
+    assert!(ob.push("{\"b\":2}".into()));
+    assert!(ob.push("{\"c\":3}".into()));
+    assert!(!ob.is_empty());
+    assert_eq!(
+        ob.next_batch(),
+        Some(Batch {
+            body: "[{\"a\":1},{\"b\":2},{\"c\":3}]".into(),
+            attempts: 0
+        })
+    );
+    assert!(ob.is_empty());
+    assert_eq!(ob.next_batch(), None);
+}
+
+#[test]
+fn event_size_limit() {
+    let mut ob = Outbox::new();
+    assert!(!ob.push(event(0, MAX_BATCH_BYTES - 1)));
+    assert!(!ob.push(event(0, MAX_BATCH_BYTES)));
+    assert!(ob.is_empty());
+    assert!(ob.push(event(1, MAX_BATCH_BYTES - 2)));
+    let b = ob.next_batch().unwrap();
+    assert_eq!(b.body.len(), MAX_BATCH_BYTES);
+    assert_eq!(b.body, format!("[{}]", event(1, MAX_BATCH_BYTES - 2)));
+}
+
+#[test]
+fn batches_split_at_the_byte_limit() {
+    // Two events that exactly fill a batch: "[" + a + "," + b + "]".
+    let a = (MAX_BATCH_BYTES - 3) / 2;
+    let b = MAX_BATCH_BYTES - 3 - a;
+    let mut ob = Outbox::new();
+    ob.push(event(1, a));
+    ob.push(event(2, b));
+    ob.push(event(3, 10));
+    let batches = all(&mut ob);
+    assert_eq!(batches.len(), 2);
+    assert_eq!(batches[0].body.len(), MAX_BATCH_BYTES);
+    assert_eq!(batches[1].body, format!("[{}]", event(3, 10)));
+
+    // One byte more and the second event moves to the next batch.
+    let mut ob = Outbox::new();
+    ob.push(event(1, a));
+    ob.push(event(2, b + 1));
+    let batches = all(&mut ob);
+    assert_eq!(batches.len(), 2);
+    assert_eq!(batches[0].body, format!("[{}]", event(1, a)));
+    assert_eq!(batches[1].body, format!("[{}]", event(2, b + 1)));
+}
+
+#[test]
+fn failed_batch_is_next_and_counts_attempts() {
+    let mut ob = Outbox::new();
+    ob.push("{\"a\":1}".into());
+    let first = ob.next_batch().unwrap();
+    ob.push("{\"b\":2}".into());
+
+    assert_eq!(ob.failed(first.clone()), Some(1000));
+    let retry = ob.next_batch().unwrap();
+    assert_eq!(
+        retry,
+        Batch {
+            body: first.body.clone(),
+            attempts: 1
+        }
+    );
+    // The newer event comes after the retry.
+    assert_eq!(ob.next_batch().unwrap().body, "[{\"b\":2}]");
+    assert_eq!(ob.next_batch(), None);
+}
+
+#[test]
+fn dropped_after_max_attempts() {
+    let mut ob = Outbox::new();
+    ob.push("{\"a\":1}".into());
+    let mut b = ob.next_batch().unwrap();
+    let mut delays = vec![];
+    let mut tries = 1;
+    while let Some(delay) = ob.failed(b) {
+        delays.push(delay);
+        b = ob.next_batch().unwrap();
+        tries += 1;
+    }
+    assert_eq!(tries, MAX_ATTEMPTS);
+    assert_eq!(delays, [1000, 2000, 4000, 8000]);
+    assert!(ob.is_empty());
+    assert_eq!(ob.next_batch(), None);
+    // A batch that claims absurd attempts is dropped without overflow.
+    assert_eq!(
+        ob.failed(Batch {
+            body: "[]".into(),
+            attempts: u32::MAX
+        }),
+        None
+    );
+    assert!(ob.is_empty());
+}
+
+#[test]
+fn retries_come_before_new_events_and_most_recent_failure_first() {
+    let mut ob = Outbox::new();
+    ob.push(event(1, MAX_BATCH_BYTES - 2));
+    ob.push(event(2, MAX_BATCH_BYTES - 2));
+    ob.push(event(3, 10));
+    let b1 = ob.next_batch().unwrap();
+    let b2 = ob.next_batch().unwrap();
+    ob.failed(b1.clone());
+    ob.failed(b2.clone());
+    // Failed batches go to the front: the one reported last is sent next.
+    assert_eq!(ob.next_batch().unwrap().body, b2.body);
+    assert_eq!(ob.next_batch().unwrap().body, b1.body);
+    assert_eq!(ob.next_batch().unwrap().body, format!("[{}]", event(3, 10)));
+}
+
+#[test]
+fn drain_returns_retries_then_queued() {
+    let mut ob = Outbox::new();
+    ob.push("{\"a\":1}".into());
+    let b = ob.next_batch().unwrap();
+    ob.failed(b);
+    ob.push("{\"b\":2}".into());
+    ob.push(event(3, MAX_BATCH_BYTES - 2));
+    let drained = ob.drain();
+    assert_eq!(
+        drained,
+        vec![
+            Batch {
+                body: "[{\"a\":1}]".into(),
+                attempts: 1
+            },
+            Batch {
+                body: "[{\"b\":2}]".into(),
+                attempts: 0
+            },
+            Batch {
+                body: format!("[{}]", event(3, MAX_BATCH_BYTES - 2)),
+                attempts: 0
+            },
+        ]
+    );
+    assert!(ob.is_empty());
+    assert_eq!(ob.next_batch(), None);
+}
+
+#[test]
+fn clear_drops_everything() {
+    let mut ob = Outbox::new();
+    ob.push("{\"a\":1}".into());
+    let b = ob.next_batch().unwrap();
+    ob.failed(b);
+    ob.push("{\"b\":2}".into());
+    ob.clear();
+    assert!(ob.is_empty());
+    assert_eq!(ob.next_batch(), None);
+    assert!(ob.drain().is_empty());
+}
+
+#[test]
+fn backoff_values() {
+    assert_eq!(backoff_ms(0), 1000);
+    assert_eq!(backoff_ms(1), 1000);
+    assert_eq!(backoff_ms(2), 2000);
+    assert_eq!(backoff_ms(3), 4000);
+    assert_eq!(backoff_ms(4), 8000);
+    assert_eq!(backoff_ms(5), 16000);
+    assert_eq!(backoff_ms(6), 30000);
+    assert_eq!(backoff_ms(7), 30000);
+    assert_eq!(backoff_ms(32), 30000);
+    assert_eq!(backoff_ms(33), 30000);
+    assert_eq!(backoff_ms(u32::MAX), 30000);
+}
+
+/// Splits a batch body back into the pushed strings, knowing which strings to expect.
+fn check_batches(batches: &[Batch], accepted: &[String]) -> Result<(), TestCaseError> {
+    let mut expected = accepted.iter();
+    for b in batches {
+        prop_assert!(
+            b.body.len() <= MAX_BATCH_BYTES,
+            "batch of {} bytes",
+            b.body.len()
+        );
+        prop_assert!(b.body.starts_with('[') && b.body.ends_with(']'));
+        let mut rebuilt = String::from("[");
+        let mut count = 0;
+        while rebuilt.len() < b.body.len() - 1 {
+            let next = expected.next();
+            prop_assert!(next.is_some(), "batch holds more than was pushed");
+            if count > 0 {
+                rebuilt.push(',');
+            }
+            rebuilt.push_str(next.unwrap());
+            count += 1;
+        }
+        rebuilt.push(']');
+        prop_assert!(count >= 1, "empty batch");
+        prop_assert_eq!(&rebuilt, &b.body);
+    }
+    prop_assert!(expected.next().is_none(), "events missing from the batches");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn batching_respects_limits_and_order(
+        sizes in prop::collection::vec(
+            prop_oneof![2usize..200, 200usize..4000, (MAX_BATCH_BYTES - 40)..(MAX_BATCH_BYTES + 10)],
+            0..60,
+        ),
+        use_drain in any::<bool>(),
+    ) {
+        let mut ob = Outbox::new();
+        let mut accepted = vec![];
+        for (n, len) in sizes.iter().enumerate() {
+            let ev = event(n, *len);
+            let ok = ob.push(ev.clone());
+            prop_assert_eq!(ok, *len <= MAX_BATCH_BYTES - 2);
+            if ok {
+                accepted.push(ev);
+            }
+        }
+        let batches = if use_drain { ob.drain() } else { all(&mut ob) };
+        prop_assert!(ob.is_empty());
+        check_batches(&batches, &accepted)?;
+        // Greedy: a batch is only closed when the next event would not fit.
+        for w in batches.windows(2) {
+            let next_first = accepted.iter().find(|e| w[1].body[1..].starts_with(e.as_str())).unwrap();
+            prop_assert!(w[0].body.len() + 1 + next_first.len() > MAX_BATCH_BYTES);
+        }
+    }
+
+    #[test]
+    fn pushes_interleaved_with_sends_and_failures(ops in prop::collection::vec(0u8..4, 0..300)) {
+        // 0: push an event; 1: send the next batch, OK; 2/3: send the next batch, it fails.
+        let mut ob = Outbox::new();
+        let mut n = 0;
+        let mut expect_retry: Option<Batch> = None;
+        for op in ops {
+            if op == 0 {
+                ob.push(event(n, 2 + (n * 977) % 3000));
+                n += 1;
+                continue;
+            }
+            let Some(b) = ob.next_batch() else {
+                prop_assert!(ob.is_empty());
+                continue;
+            };
+            prop_assert!(b.body.len() <= MAX_BATCH_BYTES);
+            if let Some(r) = expect_retry.take() {
+                prop_assert_eq!(&b, &r, "a failed batch must be the next one");
+            } else {
+                prop_assert_eq!(b.attempts, 0);
+            }
+            if op >= 2 {
+                let attempts = b.attempts;
+                let body = b.body.clone();
+                match ob.failed(b) {
+                    Some(d) => {
+                        prop_assert!(attempts + 1 < MAX_ATTEMPTS);
+                        prop_assert_eq!(d, backoff_ms(attempts + 1));
+                        expect_retry = Some(Batch { body, attempts: attempts + 1 });
+                    }
+                    None => {
+                        prop_assert_eq!(attempts + 1, MAX_ATTEMPTS);
+                    }
+                }
+            }
+        }
+        let drained = ob.drain();
+        if let Some(r) = expect_retry {
+            prop_assert_eq!(drained.first(), Some(&r));
+        }
+        for b in &drained {
+            prop_assert!(b.body.len() <= MAX_BATCH_BYTES);
+        }
+        prop_assert!(ob.is_empty());
+    }
+}
