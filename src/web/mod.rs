@@ -1,15 +1,17 @@
 //! The browser glue (wasm32 only): gathers the page's inputs, calls the core, carries out
-//! what it returns. The only place web-sys appears.
+//! what it returns. The only place web-sys appears. The modules are public so that the
+//! browser tests (tests/web_*.rs) can drive them against a real document.
 
 pub mod api;
-mod cookie_jar;
-mod http;
-mod log;
-mod measure;
-mod observe;
-mod page;
-mod publisher_events;
-mod render;
-mod slots;
-mod tag;
-mod timer;
+pub mod consent;
+pub mod cookie_jar;
+pub mod http;
+pub mod log;
+pub mod measure;
+pub mod observe;
+pub mod page;
+pub mod publisher_events;
+pub mod render;
+pub mod slots;
+pub mod tag;
+pub mod timer;

@@ -6,7 +6,7 @@
 //! carrying that decision → render or collapse. Until that decision exists nothing but the
 //! list request leaves the page, and no cookie of the tag is touched.
 
-use crate::core::ad::{self, AdError, AdRequest, ConsentParams, RenderPlan};
+use crate::core::ad::{self, AdError, AdRequest, RenderPlan};
 use crate::core::config::{self, Config};
 use crate::core::decision::{Decision, decide};
 use crate::core::signals::{Answer, ListState, Signals};
@@ -18,7 +18,7 @@ use crate::core::viewability::Viewability;
 use crate::core::events::Kind;
 use crate::web::publisher_events::{emit, object};
 use crate::web::slots::{self, Slot};
-use crate::web::{cookie_jar, log, page, render};
+use crate::web::{consent, cookie_jar, log, page, render};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Window};
@@ -82,7 +82,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     signals.child_meta = page::child_meta(&document);
     signals.gpc = page::gpc(&window);
     signals.tcf_vendor_id = config.tcf_vendor_id;
-    // Consent platforms are not read yet: the page has none as far as the tag knows.
+    // Consent platforms: absent until `consent::start` finds them.
     signals.tcf = Answer::Absent;
     signals.gpp = Answer::Absent;
     signals.usp = Answer::Absent;
@@ -107,6 +107,9 @@ pub fn start(script: &Element) -> Result<(), StartError> {
             observers,
         })
     });
+    if let Some(window) = web_sys::window() {
+        consent::start(&window);
+    }
     wasm_bindgen_futures::spawn_local(fetch_site_list(list_url));
     Ok(())
 }
@@ -182,7 +185,7 @@ pub fn update_signals(change: impl FnOnce(&mut Signals)) {
 
 /// Has every signal answered (or timed out)? Until then the tag waits to decide.
 fn ready(s: &Signals) -> bool {
-    s.site_list != ListState::Pending
+    s.site_list != ListState::Pending && consent::settled()
 }
 
 /// Starts or stops measurement to match the decision.
@@ -200,7 +203,7 @@ fn apply(t: &mut Tag) {
 
 fn request_ads() {
     let Some(requests) = with(|t| {
-        let consent = ConsentParams::default();
+        let consent = consent::params(&t.signals);
         let uid = t.measure.as_ref().map(|m| m.uid().to_owned());
         (0..t.slots.len())
             .map(|i| {
