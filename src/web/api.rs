@@ -53,3 +53,24 @@ pub fn on(name: JsValue, callback: JsValue) -> bool {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// For `npm run bench`: runs the core decision `n` times over varied signals and returns how
+/// many allowed collection (a checksum, so the work can't be optimized away). Nothing on the
+/// page is read or changed.
+#[wasm_bindgen]
+pub fn bench_decide(n: u32) -> u32 {
+    use crate::core::decision::decide;
+    use crate::core::signals::{Answer, ListState, Signals};
+    let mut signals = Signals::pending();
+    signals.tcf = Answer::Absent;
+    signals.gpp = Answer::Absent;
+    signals.usp = Answer::Absent;
+    let mut allowed = 0;
+    for i in 0..n {
+        signals.opt_out_cookie = i % 7 == 0;
+        signals.gpc = i % 5 == 0;
+        signals.site_list = if i % 3 == 0 { ListState::Listed } else { ListState::NotListed };
+        allowed += u32::from(core::hint::black_box(decide(core::hint::black_box(&signals))).collect);
+    }
+    allowed
+}
