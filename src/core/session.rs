@@ -8,7 +8,12 @@ pub const SESSION_IDLE_MS: u64 = 30 * 60 * 1000;
 /// How far in the future a session's last activity may lie (clock skew between page views).
 const MAX_SKEW_MS: u64 = 60 * 1000;
 
-/// The `sid<pub>` cookie's content: the session id and the time of its last activity.
+/// A session: its id and the time of its last activity.
+///
+/// The `sid<pub>` cookie holds the id alone (SPEC §4: it "holds the session id"). It lives
+/// `SID_MAX_AGE_SECS` and is set again with every event, so the browser itself drops it after
+/// 30 idle minutes; a cookie that is there was therefore active within them. For a page that
+/// stays open, `continue_or_start` applies the same rule to the session held in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id: String,
@@ -16,28 +21,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// Parses a cookie value written by `to_cookie_value`; `None` for anything else.
-    ///
-    /// The form is `<32 lower-case hex>.<ms as canonical decimal>`: no sign, no spaces, no
-    /// leading zeros, at most `u64::MAX`.
-    pub fn from_cookie_value(v: &str) -> Option<Session> {
-        let (id, ms) = v.split_once('.')?;
-        if !is_hex_id(id) {
-            return None;
-        }
-        let last_active_ms = parse_canonical_u64(ms)?;
-        Some(Session {
-            id: id.to_owned(),
-            last_active_ms,
-        })
+    /// The session in a `sid` cookie read at `now_ms`; `None` unless the value is an id
+    /// `ids::hex_id` could have made.
+    pub fn from_cookie_value(v: &str, now_ms: u64) -> Option<Session> {
+        is_hex_id(v).then(|| Session { id: v.to_owned(), last_active_ms: now_ms })
     }
 
-    pub fn to_cookie_value(&self) -> String {
-        let mut s = String::with_capacity(self.id.len().saturating_add(21));
-        s.push_str(&self.id);
-        s.push('.');
-        s.push_str(&self.last_active_ms.to_string());
-        s
+    pub fn to_cookie_value(&self) -> &str {
+        &self.id
     }
 }
 

@@ -12,13 +12,19 @@ use crate::web::cookie_jar::CookieJar;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
 use crate::web::{http, log, page};
-use web_sys::Window;
+use web_sys::{Document, Window};
 
 /// Events wait this long for company before a batch goes out.
 const FLUSH_DELAY_MS: u32 = 300;
 
 pub struct Measure {
+    /// The proof that collection is allowed: held for exactly as long as this exists.
+    permit: CollectPermit,
     ctx: Context,
+    session: Session,
+    sid_cookie: String,
+    document: Document,
+    secure: bool,
     window: Window,
     url: String,
     outbox: Outbox,
@@ -42,10 +48,9 @@ impl Measure {
         };
         jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
 
-        let sid_name = ["sid", publisher.as_str()].concat();
-        let existing = jar.read(&permit, &sid_name).and_then(|v| Session::from_cookie_value(&v));
+        let sid_cookie = ["sid", publisher.as_str()].concat();
+        let existing = jar.read(&permit, &sid_cookie).and_then(|v| Session::from_cookie_value(&v, now));
         let (session, new_session) = session::continue_or_start(existing, now, random()?);
-        jar.write(&permit, &sid_name, &session.to_cookie_value(), session::SID_MAX_AGE_SECS);
 
         let fr_name = ["fr", publisher.as_str()].concat();
         let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
@@ -53,12 +58,17 @@ impl Measure {
 
         log::debug(t.config.debug, "collection allowed: cookies set, page_view queued");
         let mut m = Measure {
+            permit,
             ctx: Context {
                 publisher: publisher.clone(),
                 uid,
-                sid: session.id,
+                sid: session.id.clone(),
                 page: t.location.href.clone(),
             },
+            session,
+            sid_cookie,
+            document: t.document.clone(),
+            secure: t.location.https,
             window: t.window.clone(),
             url: [t.config.endpoint.as_str(), "/v1/events"].concat(),
             outbox: Outbox::new(),
@@ -73,10 +83,21 @@ impl Measure {
         &self.ctx.uid
     }
 
-    /// Queues one event and schedules a flush.
+    /// Queues one event and schedules a flush. Every event is activity: it keeps the session
+    /// (and its cookie, whose 30-minute life starts again) or, after 30 idle minutes on a page
+    /// left open, starts a new one.
     pub fn record(&mut self, kind: Kind) {
-        let Some(random) = page::random16(&self.window) else { return };
-        let event = Event { id: ids::hex_id(&random), kind, ts_ms: now_ms() };
+        let (Some(random), Some(fresh)) = (page::random16(&self.window), page::random16(&self.window)) else {
+            return;
+        };
+        let now = now_ms();
+        let (session, _) = session::continue_or_start(Some(self.session.clone()), now, ids::hex_id(&fresh));
+        self.ctx.sid.clone_from(&session.id);
+        self.session = session;
+        let jar = CookieJar { document: &self.document, secure: self.secure };
+        jar.write(&self.permit, &self.sid_cookie, self.session.to_cookie_value(), session::SID_MAX_AGE_SECS);
+
+        let event = Event { id: ids::hex_id(&random), kind, ts_ms: now };
         if self.outbox.push(events::to_json(&event, &self.ctx)) {
             self.schedule(FLUSH_DELAY_MS);
         }
