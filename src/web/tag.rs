@@ -155,7 +155,14 @@ async fn fetch_site_list(url: String) {
 
 /// Every signal change goes through here: record it, decide again, carry out the change.
 pub fn update_signals(change: impl FnOnce(&mut Signals)) {
-    let Some((decision, changed, first)) = with(|t| {
+    let mut change = Some(change);
+    update_signals_dyn(&mut |s| if let Some(c) = change.take() { c(s) });
+}
+
+/// The one body of `update_signals`, not generic: built once whatever the caller (each
+/// consent platform's callbacks call it; a generic body cost ~600 bytes gzipped per caller).
+fn update_signals_dyn(change: &mut dyn FnMut(&mut Signals)) {
+    let Some((decision, announce, first)) = with(|t| {
         change(&mut t.signals);
         let decision = decide(&t.signals);
         let changed = decision != t.decision;
@@ -167,11 +174,13 @@ pub fn update_signals(change: impl FnOnce(&mut Signals)) {
         if t.decided {
             apply(t);
         }
-        (decision, changed, first)
+        // The page hears of the decision once it is made, then of each change; not of the
+        // provisional ones while signals are still arriving.
+        (decision, first || (t.decided && changed), first)
     }) else {
         return;
     };
-    if changed || first {
+    if announce {
         let debug = with(|t| t.config.debug).unwrap_or(false);
         log::debug(debug, &["decision: collect=", bool_str(decision.collect), " personalized=",
             bool_str(decision.personalized), " childDirected=", bool_str(decision.child_directed),
