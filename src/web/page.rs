@@ -25,6 +25,9 @@ fn config_value(v: JsValue) -> Option<String> {
         Some(s)
     } else if let Some(b) = v.as_bool() {
         Some(if b { "true" } else { "false" }.to_owned())
+    } else if v.as_f64().is_some() && !js_sys::Number::is_safe_integer(&v) {
+        // 123456789012345678 as a JS number is 123456789012345680: refuse, don't guess.
+        Some("(not an exact integer)".to_owned())
     } else if v.as_f64().is_some() {
         let n: js_sys::Number = v.unchecked_into();
         n.to_string_with_radix(10).ok().map(String::from)
@@ -46,10 +49,18 @@ pub fn script_config(script: &Element) -> RawConfig {
     }
 }
 
-/// `window.adtag.config`, set by the page before the tag runs.
+/// `window.adtag.config`, set by the page before the tag runs. A key whose getter throws is
+/// not "unset": it reads as a value that fails validation (so `childDirected` fails closed and
+/// the other fields get their console error).
 pub fn window_config(window: &Window) -> RawConfig {
     let config = get(&get(window, "adtag"), "config");
-    let value = |key: &str| config_value(get(&config, key));
+    let value = |key: &str| match config.is_object() {
+        false => None,
+        true => match Reflect::get(&config, &JsValue::from_str(key)) {
+            Ok(v) => config_value(v),
+            Err(_) => Some("(unreadable)".to_owned()),
+        },
+    };
     RawConfig {
         publisher: value("publisher"),
         endpoint: value("endpoint"),
@@ -76,7 +87,7 @@ pub fn set_cookie(document: &Document, cookie: &str) {
 }
 
 /// `<meta name="adtag-child-directed" content="true">`. Any such meta whose content is not
-/// `false` counts (a malformed flag fails closed).
+/// `false` or `0` counts (a malformed flag fails closed, as `data-child-directed` does).
 pub fn child_meta(document: &Document) -> bool {
     let Ok(list) = document.query_selector_all(r#"meta[name="adtag-child-directed" i]"#) else {
         return false;
@@ -86,7 +97,8 @@ pub fn child_meta(document: &Document) -> bool {
             .dyn_ref::<Element>()
             .and_then(|e| e.get_attribute("content"))
             .unwrap_or_default();
-        !content.trim().eq_ignore_ascii_case("false")
+        let content = content.trim();
+        !(content.eq_ignore_ascii_case("false") || content == "0")
     })
 }
 
