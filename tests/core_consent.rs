@@ -181,6 +181,9 @@ fn gpp_table() {
         ("nothing applies, no sections", gpp(&[], vec![]), false),
         ("-1: nothing applies", gpp(&[-1], vec![]), false),
         ("usnat, did not opt out", gpp(&[7], vec![ok(7)]), false),
+        ("usri (27, GPP 3.2) applies, unread: fail closed", gpp(&[27], vec![]), true),
+        ("usri (27) did not opt out", gpp(&[27], vec![ok(27)]), false),
+        ("28 is no US section: unread does not refuse", gpp(&[28], vec![]), false),
         (
             "usnat, fields n/a",
             gpp(&[7], vec![section(7, 0, 0, 0, false, &[])]),

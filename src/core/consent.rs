@@ -21,7 +21,7 @@ pub struct TcfData {
 /// Opt-out fields use the US national encoding: 0 not applicable, 1 opted out, 2 did not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UsSection {
-    /// GPP section id: 7 = usnat, 8..=22 the US state sections.
+    /// GPP section id: 7 = usnat, 8..=27 the US state sections (GPP 3.2).
     pub id: u16,
     pub sale_opt_out: u8,
     pub sharing_opt_out: u8,
@@ -106,13 +106,13 @@ pub fn tcf_allows(data: &TcfData, vendor_id: u32) -> TcfAllows {
 }
 
 /// GPP section ids of the US national and state sections.
-const US_SECTIONS: core::ops::RangeInclusive<i32> = 7..=22;
+const US_SECTIONS: core::ops::RangeInclusive<i32> = 7..=27;
 
 /// Any applicable US section says opted out (sale, sharing, targeted ads), GPC, or known child.
 ///
 /// Only sections in `applicable_sections` count. Fail closed: an opt-out field other than
 /// 0 (not applicable) or 2 (did not opt out) counts as opted out, and an applicable US
-/// section (7..=22) missing from `us_sections` counts as opted out.
+/// section (7..=27) missing from `us_sections` counts as opted out.
 pub fn gpp_opted_out(data: &GppData) -> bool {
     let applies = |id: i32| data.applicable_sections.contains(&id);
     let opted = |v: u8| v != 0 && v != 2;
