@@ -160,11 +160,28 @@ fn window_config_survives_a_getter_that_throws() {
     let config = object(&[("endpoint", "https://ads.example.com".into()), ("debug", true.into())]);
     define_getter(&config, "publisher", &throwing_getter());
     let _adtag = WindowAdtag::config(&config);
-    // Reading it must not throw into the test (a panic or JS exception would fail it).
+    // Reading it must not throw into the test (a panic or JS exception would fail it), and a
+    // key that can't be read is not "unset": it reads as a value that fails validation, so the
+    // publisher gets the error naming the field instead of a silently different config.
     assert_eq!(
         page::window_config(&window()),
-        RawConfig { endpoint: some("https://ads.example.com"), debug: some("true"), ..RawConfig::default() }
+        RawConfig {
+            publisher: some("(unreadable)"),
+            endpoint: some("https://ads.example.com"),
+            debug: some("true"),
+            ..RawConfig::default()
+        }
     );
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_child_directed_flag_fails_closed() {
+    let config = object(&[("publisher", "12345".into())]);
+    define_getter(&config, "childDirected", &throwing_getter());
+    let _adtag = WindowAdtag::config(&config);
+    let raw = page::window_config(&window());
+    let resolved = adtag::core::config::resolve(Some("https://ads.example.com/adtag.js"), &RawConfig::default(), &raw);
+    assert_eq!(resolved.map(|c| c.child_directed), Ok(true));
 }
 
 #[wasm_bindgen_test]
@@ -184,7 +201,19 @@ fn window_config_survives_throwing_adtag_config_and_proxies() {
             .call0(&JsValue::UNDEFINED)
             .expect("a proxy");
         let _adtag = WindowAdtag::config(proxy.unchecked_ref());
-        assert_eq!(page::window_config(&window()), RawConfig::default(), "a config proxy that throws");
+        let unreadable = some("(unreadable)");
+        assert_eq!(
+            page::window_config(&window()),
+            RawConfig {
+                publisher: unreadable.clone(),
+                endpoint: unreadable.clone(),
+                child_directed: unreadable.clone(),
+                opt_out_cookie: unreadable.clone(),
+                debug: unreadable.clone(),
+                tcf_vendor_id: unreadable,
+            },
+            "a config proxy that throws on every key: every key fails validation"
+        );
     }
 }
 
@@ -327,4 +356,19 @@ fn random16_draws_differ() {
     let b = page::random16(&window()).expect("crypto works here");
     assert_ne!(a, b);
     assert_ne!(a, [0; 16]);
+}
+
+#[wasm_bindgen_test]
+fn a_publisher_number_that_is_not_an_exact_integer_is_refused_not_rounded() {
+    // 123456789012345678 as a JS number is 123456789012345680: a different publisher.
+    let big = js_sys::Number::from(123_456_789_012_345_678_f64);
+    let config = object(&[("publisher", big.into()), ("tcfVendorId", 755.into())]);
+    let _adtag = WindowAdtag::config(&config);
+    let raw = page::window_config(&window());
+    assert_eq!(raw.publisher, some("(not an exact integer)"));
+    assert_eq!(raw.tcf_vendor_id, some("755"));
+    let error = adtag::core::config::resolve(Some("https://ads.example.com/adtag.js"), &RawConfig::default(), &raw)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    assert!(error.as_ref().is_err_and(|e| e.contains("data-publisher")), "{error:?}");
 }
