@@ -273,7 +273,7 @@ fn gpp_data(ping: &JsValue) -> GppData {
     for id in each(&get(ping, "applicableSections")) {
         let id = id.as_f64().map_or(0, |n| n as i32);
         data.applicable_sections.push(id);
-        let Some(name) = usize::try_from(id - 7).ok().and_then(|i| US_SECTIONS.get(i)) else {
+        let Some(name) = id.checked_sub(7).and_then(|i| usize::try_from(i).ok()).and_then(|i| US_SECTIONS.get(i)) else {
             continue;
         };
         // A section is one object, or an array of its sub-sections' objects.

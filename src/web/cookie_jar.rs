@@ -13,7 +13,7 @@ pub struct CookieJar<'a> {
 
 impl CookieJar<'_> {
     pub fn read(&self, _permit: &CollectPermit, name: &str) -> Option<String> {
-        cookies::get(&page::cookies(self.document), name).map(str::to_owned)
+        cookies::get(&page::cookies(self.document)?, name).map(str::to_owned)
     }
 
     pub fn write(&self, _permit: &CollectPermit, name: &str, value: &str, max_age_secs: u64) {

@@ -18,10 +18,17 @@ pub enum FetchError {
     TooLarge,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `fetch`, with a synchronous throw (a page's broken fetch wrapper) caught
+    /// as an error instead of unwinding into the page.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_catching(url: &str, init: &RequestInit) -> Result<js_sys::Promise, JsValue>;
+}
+
 /// `fetch(url, init)` resolved to a `Response`.
 async fn fetch(url: &str, init: &RequestInit) -> Result<Response, JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    JsFuture::from(window.fetch_with_str_and_init(url, init)).await?.dyn_into::<Response>()
+    JsFuture::from(fetch_catching(url, init)?).await?.dyn_into::<Response>()
 }
 
 /// GET `url`; the status and the body, unless it fails, takes longer than `timeout_ms`

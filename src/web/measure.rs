@@ -30,12 +30,20 @@ pub struct Measure {
     outbox: Outbox,
     flush_timer: Option<Timeout>,
     sending: bool,
+    /// Which `Measure` of this page this is: an answer for a batch of an earlier one (consent
+    /// withdrawn and given again meanwhile) must not touch this one's outbox.
+    generation: u32,
+}
+
+thread_local! {
+    static GENERATIONS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
 }
 
 impl Measure {
-    /// Sets up the cookies (first allowed visit: a new identifier) and queues the page view.
+    /// Sets up the cookies (first allowed visit: a new identifier) and queues the page view
+    /// unless this page sent one already (consent given, withdrawn, given again).
     /// `None` when the browser has no crypto to make identifiers with (then nothing is collected).
-    pub fn start(permit: CollectPermit, t: &Tag) -> Option<Measure> {
+    pub fn start(permit: CollectPermit, t: &Tag, page_view: bool) -> Option<Measure> {
         let publisher = &t.config.publisher;
         let jar = CookieJar { document: &t.document, secure: t.location.https };
         let random = || page::random16(&t.window).map(|r| ids::hex_id(&r));
@@ -74,8 +82,14 @@ impl Measure {
             outbox: Outbox::new(),
             flush_timer: None,
             sending: false,
+            generation: GENERATIONS.with(|g| {
+                g.set(g.get().wrapping_add(1));
+                g.get()
+            }),
         };
-        m.record(Kind::PageView);
+        if page_view {
+            m.record(Kind::PageView);
+        }
         Some(m)
     }
 
@@ -126,29 +140,30 @@ impl Measure {
 
 /// Sends the next batch (one at a time, so a retry keeps its place in the order).
 fn flush() {
-    let Some((url, batch)) = tag::with(|t| {
-        let m = t.measure.as_mut()?;
+    let Some((url, batch, generation)) = tag::with(|t| {
+        let m = tag::measuring(t)?;
         m.flush_timer = None;
         if m.sending {
             return None;
         }
         let batch = m.outbox.next_batch()?;
         m.sending = true;
-        Some((m.url.clone(), batch))
+        Some((m.url.clone(), batch, m.generation))
     })
     .flatten() else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
         let ok = http::post_batch(&url, &batch.body).await;
-        delivered(batch, ok);
+        delivered(batch, ok, generation);
     });
 }
 
-fn delivered(batch: Batch, ok: bool) {
+fn delivered(batch: Batch, ok: bool, generation: u32) {
     tag::with(|t| {
-        // No measurement any more (opted out meanwhile): the batch is dropped, not retried.
-        let Some(m) = t.measure.as_mut() else { return };
+        // No measurement any more (opted out meanwhile), or a newer one: the batch is dropped,
+        // not retried.
+        let Some(m) = t.measure.as_mut().filter(|m| m.generation == generation) else { return };
         m.sending = false;
         if ok {
             if !m.outbox.is_empty() {

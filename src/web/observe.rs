@@ -15,6 +15,9 @@ use web_sys::{
     MessageEvent, VisibilityState,
 };
 
+/// Clicks on one ad closer together than this count once.
+const CLICK_INTERVAL_MS: u64 = 1000;
+
 /// An event listener that removes itself when dropped.
 pub struct Listener {
     target: EventTarget,
@@ -73,6 +76,12 @@ impl Observers {
             listeners.extend(Listener::new(&document, "visibilitychange", |_| visibility_changed()));
         }
         listeners.extend(Listener::new(window, "pagehide", |_| page_hidden()));
+        // Back from the back/forward cache: the page is shown again, a new stretch begins.
+        listeners.extend(Listener::new(window, "pageshow", |e| {
+            if get(&e, "persisted").as_bool() == Some(true) {
+                page_shown();
+            }
+        }));
         listeners.extend(Listener::new(window, "message", |e| {
             if let Some(e) = e.dyn_ref::<MessageEvent>() {
                 frame_message(e);
@@ -118,7 +127,7 @@ fn update_view(i: usize, ratio: Option<f64>) {
             return None;
         }
         let (slot, ad) = (slot.name.clone(), slot.ad_id.clone());
-        if let Some(m) = t.measure.as_mut() {
+        if let Some(m) = tag::measuring(t) {
             m.record(Kind::AdViewable { slot: slot.clone(), ad: ad.clone() });
         }
         Some((slot, ad))
@@ -129,7 +138,8 @@ fn update_view(i: usize, ratio: Option<f64>) {
 }
 
 /// A click reported by a frame: only a message from the very frame the tag built for that
-/// slot, carrying that frame's random token, counts.
+/// slot, carrying that frame's random token, counts, and at most one a second per slot (the
+/// creative itself could post the message in a loop).
 fn frame_message(e: &MessageEvent) {
     let data = e.data();
     if get(&data, "adtag").as_string().as_deref() != Some("click") {
@@ -138,13 +148,18 @@ fn frame_message(e: &MessageEvent) {
     let token = get(&data, "token").as_string().unwrap_or_default();
     let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
     let Some(Some((slot, ad))) = tag::with(|t| {
-        let slot = t.slots.iter().find(|s| {
+        let now = now_ms();
+        let slot = t.slots.iter_mut().find(|s| {
             !token.is_empty()
                 && s.token == token
                 && s.frame.as_ref().and_then(|f| f.content_window()).is_some_and(|w| JsValue::from(w) == source)
         })?;
+        if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS {
+            return None;
+        }
+        slot.last_click_ms = now;
         let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
-        if let Some(m) = t.measure.as_mut() {
+        if let Some(m) = tag::measuring(t) {
             m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
         }
         Some((name, ad))
@@ -159,18 +174,22 @@ fn visibility_changed() {
     if hidden {
         page_hidden();
     } else {
-        tag::with(|t| {
-            if let Some(o) = t.observers.as_mut() {
-                o.shown_at = now_ms();
-                o.hidden_reported = false;
-            }
-        });
+        page_shown();
     }
     // Hidden tabs pause viewability; shown again, the runs restart.
     let n = tag::with(|t| t.slots.len()).unwrap_or(0);
     for i in 0..n {
         update_view(i, None);
     }
+}
+
+fn page_shown() {
+    tag::with(|t| {
+        if let Some(o) = t.observers.as_mut() {
+            o.shown_at = now_ms();
+            o.hidden_reported = false;
+        }
+    });
 }
 
 /// The page is hidden or going away: `session_end`, then everything queued goes out with
@@ -183,7 +202,7 @@ fn page_hidden() {
         }
         o.hidden_reported = true;
         let duration_ms = now_ms().saturating_sub(o.shown_at);
-        if let Some(m) = t.measure.as_mut() {
+        if let Some(m) = tag::measuring(t) {
             m.record(Kind::SessionEnd { duration_ms });
             m.flush_final();
         }

@@ -71,12 +71,10 @@ pub fn window_config(window: &Window) -> RawConfig {
     }
 }
 
-/// `document.cookie`, or "" where the page has none to give (sandboxed, opaque origin).
-pub fn cookies(document: &Document) -> String {
-    document
-        .dyn_ref::<HtmlDocument>()
-        .and_then(|d| d.cookie().ok())
-        .unwrap_or_default()
+/// `document.cookie`; `None` where it can't be read (a sandboxed frame without
+/// `allow-same-origin` throws): the caller decides what unknown means.
+pub fn cookies(document: &Document) -> Option<String> {
+    document.dyn_ref::<HtmlDocument>()?.cookie().ok()
 }
 
 /// Sets one cookie from a `name=value; attrs` string; ignored where the page can't have cookies.

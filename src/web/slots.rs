@@ -12,6 +12,8 @@ pub struct Slot {
     pub frame: Option<HtmlIFrameElement>,
     pub token: String,
     pub ad_id: String,
+    /// When the last click counted (ms since the epoch).
+    pub last_click_ms: u64,
     /// Viewability, once rendered.
     pub view: Option<crate::web::observe::SlotView>,
 }

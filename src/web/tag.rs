@@ -18,6 +18,7 @@ use crate::core::viewability::Viewability;
 use crate::core::events::Kind;
 use crate::web::publisher_events::{emit, object};
 use crate::web::slots::{self, Slot};
+use crate::web::timer::Timeout;
 use crate::web::{consent, cookie_jar, log, page, render};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -41,12 +42,25 @@ pub struct Tag {
     pub slots: Vec<Slot>,
     /// Present exactly while the decision allows collection.
     pub measure: Option<Measure>,
+    /// One `page_view` per page, however often consent comes and goes.
+    pub page_view_sent: bool,
     /// Viewability, clicks and page visibility, watched from the start.
     pub observers: Option<Observers>,
 }
 
 thread_local! {
     static TAG: RefCell<Option<Tag>> = const { RefCell::new(None) };
+    /// What `optOut()`/`optIn()` need, kept apart from the tag's state so that they work even
+    /// when called re-entrantly (page code running inside the tag's own work).
+    static OPT_OUT: RefCell<Option<OptOutTarget>> = const { RefCell::new(None) };
+}
+
+struct OptOutTarget {
+    cookie: String,
+    publisher: String,
+    host: String,
+    https: bool,
+    document: Document,
 }
 
 /// Runs `f` on the tag, if it has started. `None` as well when called re-entrantly (a page
@@ -77,7 +91,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let debug = config.debug;
 
     let mut signals = Signals::pending();
-    signals.opt_out_cookie = cookies::opted_out(&page::cookies(&document), &config.opt_out_cookie);
+    signals.opt_out_cookie = opted_out(&document, &config.opt_out_cookie);
     signals.child_flag = config.child_directed;
     signals.child_meta = page::child_meta(&document);
     signals.gpc = page::gpc(&window);
@@ -93,6 +107,15 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         &slots.len().to_string(), " slot(s)"].concat());
     let list_url = [config.endpoint.as_str(), "/v1/child-directed-sites"].concat();
     let observers = Some(Observers::new(&window));
+    OPT_OUT.with(|o| {
+        *o.borrow_mut() = Some(OptOutTarget {
+            cookie: config.opt_out_cookie.clone(),
+            publisher: config.publisher.clone(),
+            host: location.hostname.clone(),
+            https: location.https,
+            document: document.clone(),
+        })
+    });
     TAG.with(|t| {
         *t.borrow_mut() = Some(Tag {
             config,
@@ -104,6 +127,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
             decided: false,
             slots,
             measure: None,
+            page_view_sent: false,
             observers,
         })
     });
@@ -133,7 +157,7 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
         };
         render::reserve(&element, size);
         let token = page::random16(window).map(|r| ids::hex_id(&r)).unwrap_or_default();
-        good.push(Slot { element, name, size, frame: None, token, ad_id: String::new(), view: None });
+        good.push(Slot { element, name, size, frame: None, token, ad_id: String::new(), last_click_ms: 0, view: None });
     }
     good
 }
@@ -181,15 +205,50 @@ fn update_signals_dyn(change: &mut dyn FnMut(&mut Signals)) {
         return;
     };
     if announce {
-        let debug = with(|t| t.config.debug).unwrap_or(false);
-        log::debug(debug, &["decision: collect=", bool_str(decision.collect), " personalized=",
-            bool_str(decision.personalized), " childDirected=", bool_str(decision.child_directed),
-            " reasons=[", &reason_list(&decision).join(","), "]"].concat());
-        emit("decision", &decision_object(&decision));
+        announce_decision(&decision);
     }
     if first {
         request_ads();
     }
+}
+
+/// Tells the page (and, with `data-debug`, the console) the decision.
+fn announce_decision(decision: &Decision) {
+    let debug = with(|t| t.config.debug).unwrap_or(false);
+    log::debug(debug, &["decision: collect=", bool_str(decision.collect), " personalized=",
+        bool_str(decision.personalized), " childDirected=", bool_str(decision.child_directed),
+        " reasons=[", &reason_list(decision).join(","), "]"].concat());
+    emit("decision", &decision_object(decision));
+}
+
+/// The opt-out cookie is set, or can't be read at all (a sandboxed frame: unknown means no).
+fn opted_out(document: &Document, name: &str) -> bool {
+    page::cookies(document).is_none_or(|c| cookies::opted_out(&c, name))
+}
+
+/// The measurement, if collection is still allowed at this moment. Every event goes through
+/// here: the opt-out cookie is read again first, because another tab of this site may have
+/// opted out since this page decided. Called inside `with`, so the page hears of such a
+/// change a moment later.
+pub fn measuring(t: &mut Tag) -> Option<&mut Measure> {
+    t.measure.as_ref()?;
+    if !t.signals.opt_out_cookie && opted_out(&t.document, &t.config.opt_out_cookie) {
+        t.signals.opt_out_cookie = true;
+        t.decision = decide(&t.signals);
+        apply(t);
+        later(|| {
+            if let Some(d) = with(|t| t.decision.clone()) {
+                announce_decision(&d);
+            }
+        });
+    }
+    t.measure.as_mut()
+}
+
+/// Runs `f` once the current work (and the page code inside it) is done.
+fn later(f: impl FnOnce() + 'static) {
+    // A fired Timeout frees itself; this one must not be cleared by a drop.
+    core::mem::forget(Timeout::new(0, f));
 }
 
 /// Has every signal answered (or timed out)? Until then the tag waits to decide.
@@ -200,7 +259,10 @@ fn ready(s: &Signals) -> bool {
 /// Starts or stops measurement to match the decision.
 fn apply(t: &mut Tag) {
     match (t.decision.permit(), t.measure.is_some()) {
-        (Some(permit), false) => t.measure = Measure::start(permit, t),
+        (Some(permit), false) => {
+            t.measure = Measure::start(permit, t, !t.page_view_sent);
+            t.page_view_sent |= t.measure.is_some();
+        }
         (None, true) => {
             if let Some(m) = t.measure.take() {
                 m.stop();
@@ -258,8 +320,12 @@ async fn fetch_ad(url: &str) -> Result<RenderPlan, AdError> {
 /// Renders or collapses slot `i`, then tells the page.
 fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
     let Some((name, outcome, debug)) = with(|t| {
-        let debug = t.config.debug;
         let slot = t.slots.get_mut(i)?;
+        let name = slot.name.clone();
+        let result = match slot.element.is_connected() {
+            true => result,
+            false => Err("the slot was removed from the page".to_owned()),
+        };
         let outcome = match result {
             Ok(plan) => match render::render(&t.document, &slot.element, &plan, &slot.token) {
                 Some(frame) => {
@@ -267,10 +333,11 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
                         o.watch(&frame);
                     }
                     slot.frame = Some(frame);
-                    slot.ad_id = plan.ad_id.clone();
                     slot.view = Some(SlotView { state: Viewability::new(plan.width, plan.height), ratio: 0.0, timer: None });
-                    if let Some(m) = t.measure.as_mut() {
-                        m.record(Kind::AdImpression { slot: slot.name.clone(), ad: plan.ad_id.clone() });
+                    slot.ad_id = plan.ad_id;
+                    let impression = Kind::AdImpression { slot: name.clone(), ad: slot.ad_id.clone() };
+                    if let Some(m) = measuring(t) {
+                        m.record(impression);
                     }
                     Ok((plan.width, plan.height))
                 }
@@ -284,7 +351,7 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
                 Err(e)
             }
         };
-        Some((slot.name.clone(), outcome, debug))
+        Some((name, outcome, t.config.debug))
     })
     .flatten() else {
         return;
@@ -305,25 +372,43 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
 }
 
 /// `adtag.optOut()`: the opt-out cookie, the tag's cookies deleted, collection stopped now.
+/// The cookies are written at once even when the page calls this from inside the tag's own
+/// work (a custom element reacting to the ad being rendered); the decision then follows as
+/// soon as that work is done, and every event in between is stopped by `measuring`.
 pub fn opt_out() {
-    let Some(()) = with(|t| {
-        cookie_jar::opt_out(&t.document, &t.config.opt_out_cookie, &t.config.publisher,
-            &t.location.hostname, t.location.https);
-    }) else {
-        return;
-    };
-    update_signals(|s| s.opt_out_cookie = true);
+    let written = OPT_OUT.with(|o| {
+        let o = o.try_borrow().ok()?;
+        let o = o.as_ref()?;
+        cookie_jar::opt_out(&o.document, &o.cookie, &o.publisher, &o.host, o.https);
+        Some(())
+    });
+    if written.is_some() {
+        set_opt_out_signal(true);
+    }
 }
 
 /// `adtag.optIn()`: removes the opt-out cookie; collection resumes if everything else allows.
 pub fn opt_in() {
-    let Some(still) = with(|t| {
-        cookie_jar::opt_in(&t.document, &t.config.opt_out_cookie, &t.location.hostname, t.location.https);
-        cookies::opted_out(&page::cookies(&t.document), &t.config.opt_out_cookie)
-    }) else {
-        return;
-    };
-    update_signals(|s| s.opt_out_cookie = still);
+    let still = OPT_OUT.with(|o| {
+        let o = o.try_borrow().ok()?;
+        let o = o.as_ref()?;
+        cookie_jar::opt_in(&o.document, &o.cookie, &o.host, o.https);
+        Some(opted_out(&o.document, &o.cookie))
+    });
+    if let Some(still) = still {
+        set_opt_out_signal(still);
+    }
+}
+
+/// Feeds the opt-out signal to the decision, now or, when the tag is busy (a re-entrant call),
+/// right after.
+fn set_opt_out_signal(value: bool) {
+    let busy = TAG.with(|t| t.try_borrow_mut().is_err());
+    if busy {
+        later(move || update_signals(move |s| s.opt_out_cookie = value));
+    } else {
+        update_signals(move |s| s.opt_out_cookie = value);
+    }
 }
 
 /// The current decision (the closed one before the tag has decided).
