@@ -7,7 +7,10 @@
   var c = w.console;
   var tag = w.adtag = w.adtag || {};
   var queue = tag.cmd = tag.cmd || [];
-  if (tag.version) return; // already loaded on this page
+  // One tag per page: a second copy (even from another URL, which would be a second wasm
+  // instance counting everything twice) stands down at once.
+  if (tag._loader) return;
+  tag._loader = 1;
 
   function fail(what, e) {
     try { c.error('adtag: ' + what + ': ' + (e && e.message || e)); } catch (_) { /* no console */ }

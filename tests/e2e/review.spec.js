@@ -160,3 +160,16 @@ test.describe('review: never throws into the page', () => {
     expect(events[0]).toMatchObject({ slot: 'x', isEmpty: true });
   });
 });
+
+test.describe('review: one tag per page', () => {
+  test('the tag pasted twice, from two origins: one instance, one page_view, one ad request per slot', async ({ page }) => {
+    const rec = recordRequests(page);
+    const second = tagScript(undefined, `http://ads.network.example:${PORT}/adtag.js`);
+    await openTestPage(page, { slots: ['x'], body: second }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expect.poll(() => ofType(rec.events, 'page_view').length, { message: 'the page_view arrives' }).toBe(1);
+    await page.waitForTimeout(600);
+    expect(ofType(rec.events, 'page_view').length, 'page_views').toBe(1);
+    expect(rec.ads.length, 'ad requests for one slot').toBe(1);
+  });
+});
