@@ -259,10 +259,20 @@ proptest! {
         let batches = if use_drain { ob.drain() } else { all(&mut ob) };
         prop_assert!(ob.is_empty());
         check_batches(&batches, &accepted)?;
-        // Greedy: a batch is only closed when the next event would not fit.
-        for w in batches.windows(2) {
-            let next_first = accepted.iter().find(|e| w[1].body[1..].starts_with(e.as_str())).unwrap();
-            prop_assert!(w[0].body.len() + 1 + next_first.len() > MAX_BATCH_BYTES);
+        // Greedy: a batch is only closed when the next event would not fit. The batches hold
+        // `accepted` in order (checked above), so each batch's events are found by position;
+        // searching bodies by prefix would be ambiguous (an event can be a prefix of another).
+        let mut first = 0;
+        for b in &batches {
+            let (mut len, mut count) = (1, 0); // "[" then the events, comma-separated
+            while len + 1 < b.body.len() {
+                len += usize::from(count > 0) + accepted[first + count].len();
+                count += 1;
+            }
+            first += count;
+            if let Some(next) = accepted.get(first) {
+                prop_assert!(b.body.len() + 1 + next.len() > MAX_BATCH_BYTES, "closed early before {:?}", next);
+            }
         }
     }
 
