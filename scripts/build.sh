@@ -14,7 +14,7 @@ wasm-opt -Oz www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
 mv www/pkg/adtag_bg.wasm.opt www/pkg/adtag_bg.wasm
 # wasm-bindgen's JS glue ships unminified: esbuild keeps its exports and import.meta.url
 # and saves about 1.6 KB gzipped.
-esbuild www/pkg/adtag.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=www/pkg/adtag.js
+esbuild www/pkg/adtag.js --bundle --minify --format=esm --log-level=warning --allow-overwrite --outfile=www/pkg/adtag.js
 node scripts/size.mjs
 # The consent demo page's CMP (IAB's own cmpapi + core), bundled for the browser.
 esbuild www/consent-demo.js --bundle --format=iife --minify --log-level=warning --outfile=www/vendor/consent-demo.js

@@ -153,10 +153,8 @@ fn flush() {
     .flatten() else {
         return;
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        let ok = http::post_batch(&url, &batch.body).await;
-        delivered(batch, ok, generation);
-    });
+    let body = batch.body.clone();
+    http::post_batch(&url, &body, move |ok| delivered(batch, ok, generation));
 }
 
 fn delivered(batch: Batch, ok: bool, generation: u32) {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod consent;
 pub mod cookie_jar;
+pub mod dom;
 pub mod http;
 pub mod log;
 pub mod measure;

@@ -134,7 +134,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     if let Some(window) = web_sys::window() {
         consent::start(&window);
     }
-    wasm_bindgen_futures::spawn_local(fetch_site_list(list_url));
+    fetch_site_list(&list_url);
     Ok(())
 }
 
@@ -162,19 +162,21 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
     good
 }
 
-async fn fetch_site_list(url: String) {
-    let state = match http::get_text(&url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES).await {
-        Err(FetchError::Timeout) => ListState::TimedOut,
-        Err(_) => ListState::Failed,
-        Ok((status, body)) => match site_list::parse(status, &body) {
+fn fetch_site_list(url: &str) {
+    http::get_text(url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
+        let state = match result {
+            Err(FetchError::Timeout) => ListState::TimedOut,
             Err(_) => ListState::Failed,
-            Ok(list) => {
-                let host = with(|t| t.location.hostname.clone()).unwrap_or_default();
-                if list.covers(&host) { ListState::Listed } else { ListState::NotListed }
-            }
-        },
-    };
-    update_signals(|s| s.site_list = state);
+            Ok((status, body)) => match site_list::parse(status, &body) {
+                Err(_) => ListState::Failed,
+                Ok(list) => {
+                    let host = with(|t| t.location.hostname.clone()).unwrap_or_default();
+                    if list.covers(&host) { ListState::Listed } else { ListState::NotListed }
+                }
+            },
+        };
+        update_signals(|s| s.site_list = state);
+    }));
 }
 
 /// Every signal change goes through here: record it, decide again, carry out the change.
@@ -298,22 +300,20 @@ fn request_ads() {
     };
     // One request per slot, concurrently: one slow or bad slot never holds up the others.
     for (i, url, allowed) in requests {
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = match allowed {
-                true => fetch_ad(&url).await.map_err(|e| e.to_string()),
-                false => Err("no consent for ads (TCF purpose 2)".to_owned()),
+        if !allowed {
+            let deny = move || finish_slot(i, Err("no consent for ads (TCF purpose 2)".to_owned()));
+            crate::web::dom::soon(&Closure::once_into_js(deny));
+            continue;
+        }
+        http::get_text(&url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
+            let plan = match result {
+                Ok((status, body)) => ad::render_plan(status, &body),
+                Err(FetchError::Timeout) => Err(AdError::Timeout),
+                Err(FetchError::TooLarge) => Err(AdError::TooLarge),
+                Err(FetchError::Network) => Err(AdError::Network),
             };
-            finish_slot(i, result);
-        });
-    }
-}
-
-async fn fetch_ad(url: &str) -> Result<RenderPlan, AdError> {
-    match http::get_text(url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES).await {
-        Ok((status, body)) => ad::render_plan(status, &body),
-        Err(FetchError::Timeout) => Err(AdError::Timeout),
-        Err(FetchError::TooLarge) => Err(AdError::TooLarge),
-        Err(FetchError::Network) => Err(AdError::Network),
+            finish_slot(i, plan.map_err(|e| e.to_string()));
+        }));
     }
 }
 
