@@ -27,7 +27,7 @@ impl Parts<'_> {
         let default = if self.https { 443 } else { 80 };
         if let Some(port) = self.port.filter(|&p| p != default) {
             out.push(':');
-            out.push_str(&port.to_string());
+            crate::core::events::push_u64(&mut out, port.into());
         }
         out
     }

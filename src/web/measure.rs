@@ -62,7 +62,7 @@ impl Measure {
 
         let fr_name = ["fr", publisher.as_str()].concat();
         let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
-        jar.write(&permit, &fr_name, &visits.to_string(), session::FREQ_MAX_AGE_SECS);
+        jar.write(&permit, &fr_name, &crate::core::events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
 
         log::debug(t.config.debug, "collection allowed: cookies set, page_view queued");
         let mut m = Measure {

@@ -85,7 +85,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let src = script.get_attribute("src").and_then(|_| script.dyn_ref::<web_sys::HtmlScriptElement>().map(|s| s.src()));
     let config = config::resolve(src.as_deref(), &page::script_config(script), &page::window_config(&window))
         .map_err(|e| {
-            log::error(&e.to_string());
+            log::error(&e.message());
             StartError::Config
         })?;
     let debug = config.debug;
@@ -104,7 +104,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let location = page::location(&window);
     let slots = claim_slots(&document, &window);
     log::debug(debug, &["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
-        &slots.len().to_string(), " slot(s)"].concat());
+        &crate::core::events::decimal(slots.len() as u64), " slot(s)"].concat());
     let list_url = [config.endpoint.as_str(), "/v1/child-directed-sites"].concat();
     let observers = Some(Observers::new(&window));
     OPT_OUT.with(|o| {
@@ -150,7 +150,7 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
                 continue;
             }
             Err(e) => {
-                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.to_string()].concat());
+                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()].concat());
                 render::collapse(&element);
                 continue;
             }
@@ -312,7 +312,7 @@ fn request_ads() {
                 Err(FetchError::TooLarge) => Err(AdError::TooLarge),
                 Err(FetchError::Network) => Err(AdError::Network),
             };
-            finish_slot(i, plan.map_err(|e| e.to_string()));
+            finish_slot(i, plan.map_err(|e| e.message()));
         }));
     }
 }
