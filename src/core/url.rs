@@ -69,7 +69,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
         let (host, tail) = auth.split_at_checked(colon)?;
         let ok = !host.is_empty()
             && !host.starts_with('.')
-            && !host.contains("..")
+            && !host.as_bytes().windows(2).any(|w| w == b"..")
             && host
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
