@@ -12,9 +12,11 @@ extern "C" {
         -> Option<HtmlIFrameElement>;
     /// `done(status, body)`, or `done(-1 network | -2 timeout | -3 declared too large, "")`.
     pub fn get_text(url: &str, timeout_ms: u32, max_bytes: u32, done: &JsValue);
-    /// `done(ok)`.
+    /// `done(1, "")` on a 2xx answer, else `done(0, "")`.
     pub fn post(url: &str, body: &str, done: &JsValue);
     pub fn send_final(url: &str, body: &str);
+    /// The page's window (`web_sys::window()` costs five imports and a global-object search).
+    pub fn win() -> Option<Window>;
     /// Calls `f` in a microtask.
     pub fn soon(f: &JsValue);
     /// `on(kind, value, ratio)`; see dom.js.

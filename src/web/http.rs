@@ -34,7 +34,7 @@ pub fn get_text(url: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOn
 /// POSTs a batch with `fetch(..., {keepalive: true})` as `text/plain` (no CORS preflight).
 /// `done(true)` when the collector accepted it (2xx); false on a network error or a 5xx/4xx.
 pub fn post_batch(url: &str, body: &str, done: impl FnOnce(bool) + 'static) {
-    dom::post(url, body, &Closure::once_into_js(done));
+    dom::post(url, body, &Closure::once_into_js(move |ok: i32, _: String| done(ok == 1)));
 }
 
 /// The last word when the page is being hidden: `sendBeacon`, or a keepalive fetch that is

@@ -77,7 +77,7 @@ pub enum StartError {
 
 /// Starts the tag from its script element. Reports a bad config with one console error.
 pub fn start(script: &Element) -> Result<(), StartError> {
-    let window = web_sys::window().ok_or(StartError::NoPage)?;
+    let window = crate::web::dom::win().ok_or(StartError::NoPage)?;
     let document = window.document().ok_or(StartError::NoPage)?;
     if with(|_| ()).is_some() {
         return Err(StartError::AlreadyStarted);
@@ -131,7 +131,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
             observers,
         })
     });
-    if let Some(window) = web_sys::window() {
+    if let Some(window) = crate::web::dom::win() {
         consent::start(&window);
     }
     fetch_site_list(&list_url);
