@@ -7,3 +7,8 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+/// A small allocator instead of dlmalloc (see `web::alloc`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: web::alloc::Allocator = web::alloc::Allocator::new();

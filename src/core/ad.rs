@@ -24,8 +24,15 @@ pub enum SizeError {
 }
 
 impl fmt::Display for SizeError {
-    /// `slot size (data-adtag-size) "300x" must be WIDTHxHEIGHT, e.g. 300x250`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl SizeError {
+    /// `slot size (data-adtag-size) "300x" must be WIDTHxHEIGHT, e.g. 300x250` (the `Display`
+    /// text, without `core::fmt`).
+    pub fn message(&self) -> String {
         let (value, problem) = match self {
             SizeError::Malformed(v) => (v, " must be WIDTHxHEIGHT, e.g. 300x250"),
             SizeError::OutOfBounds(v) => (v, " must be 1 to 2000 pixels per side"),
@@ -33,7 +40,7 @@ impl fmt::Display for SizeError {
         let mut line = String::from("slot size (data-adtag-size) ");
         crate::core::config::push_quoted(&mut line, value);
         line.push_str(problem);
-        f.write_str(&line)
+        line
     }
 }
 
@@ -106,9 +113,9 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
     url::push_encoded(&mut out, req.publisher);
     param(&mut out, "slot", req.slot);
     out.push_str("&size=");
-    out.push_str(&req.size.width.to_string());
+    crate::core::events::push_u64(&mut out, req.size.width.into());
     out.push('x');
-    out.push_str(&req.size.height.to_string());
+    crate::core::events::push_u64(&mut out, req.size.height.into());
     param(&mut out, "url", req.page_url);
     param(&mut out, "npa", flag(req.npa));
     param(&mut out, "coppa", flag(req.coppa));
@@ -167,22 +174,26 @@ pub enum AdError {
 
 impl fmt::Display for AdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AdError::NoAd => f.write_str("no ad"),
-            AdError::Status(code) => {
-                f.write_str("HTTP ")?;
-                f.write_str(&code.to_string())
-            }
-            AdError::TooLarge => f.write_str("response over 102400 bytes"),
-            AdError::Malformed => f.write_str("malformed response (not a JSON object)"),
-            AdError::BadField(name) => {
-                f.write_str("missing or invalid field ")?;
-                f.write_str(name)
-            }
-            AdError::BadClickUrl => f.write_str("clickUrl is not an http(s) URL"),
-            AdError::Network => f.write_str("network error"),
-            AdError::Timeout => f.write_str("timed out"),
-        }
+        f.write_str(&self.message())
+    }
+}
+
+impl AdError {
+    /// The `Display` text, without `core::fmt`.
+    pub fn message(&self) -> String {
+        let (text, more) = match self {
+            AdError::NoAd => ("no ad", None),
+            AdError::Status(code) => ("HTTP ", Some(crate::core::events::decimal((*code).into()))),
+            AdError::TooLarge => ("response over 102400 bytes", None),
+            AdError::Malformed => ("malformed response (not a JSON object)", None),
+            AdError::BadField(name) => ("missing or invalid field ", Some((*name).to_owned())),
+            AdError::BadClickUrl => ("clickUrl is not an http(s) URL", None),
+            AdError::Network => ("network error", None),
+            AdError::Timeout => ("timed out", None),
+        };
+        let mut s = text.to_owned();
+        s.push_str(more.as_deref().unwrap_or(""));
+        s
     }
 }
 

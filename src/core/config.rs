@@ -43,8 +43,15 @@ pub enum ConfigError {
 }
 
 impl fmt::Display for ConfigError {
-    /// One line: `adtag: <what> (data-<attr> / adtag.config.<key>) "<value>" <problem>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl ConfigError {
+    /// One line: `adtag: <what> (data-<attr> / adtag.config.<key>) "<value>" <problem>` (the
+    /// `Display` text, without `core::fmt`).
+    pub fn message(&self) -> String {
         let (field, value, problem) = match self {
             ConfigError::MissingPublisher => (PUBLISHER, None, "is missing (digits, e.g. 12345)"),
             ConfigError::BadPublisher(v) => (PUBLISHER, Some(v), "must be 1 to 18 digits"),
@@ -73,7 +80,7 @@ impl fmt::Display for ConfigError {
             line.push(' ');
         }
         line.push_str(problem);
-        f.write_str(&line)
+        line
     }
 }
 

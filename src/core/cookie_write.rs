@@ -11,7 +11,7 @@ pub fn set(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
     s.push('=');
     s.push_str(value);
     s.push_str("; Max-Age=");
-    s.push_str(&max_age_secs.to_string());
+    crate::core::events::push_u64(&mut s, max_age_secs);
     s.push_str("; Path=/; SameSite=Lax");
     if secure {
         s.push_str("; Secure");

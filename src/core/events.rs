@@ -82,8 +82,15 @@ pub fn to_json(event: &Event, ctx: &Context) -> String {
     out
 }
 
+/// `n` in decimal, without `core::fmt`.
+pub fn decimal(n: u64) -> String {
+    let mut s = String::new();
+    push_u64(&mut s, n);
+    s
+}
+
 /// Appends `n` in decimal without `core::fmt` (integers only: no float formatting code).
-fn push_u64(out: &mut String, mut n: u64) {
+pub fn push_u64(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {

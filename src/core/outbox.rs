@@ -4,7 +4,6 @@
 //! No clock inside: `failed` returns the delay, the glue waits that long and calls
 //! `next_batch` again, which hands back the failed batch first.
 
-use std::collections::VecDeque;
 
 /// A batch body (a JSON array) never exceeds this many bytes.
 pub const MAX_BATCH_BYTES: usize = 16 * 1024;
@@ -27,9 +26,9 @@ pub struct Batch {
 #[derive(Debug, Default)]
 pub struct Outbox {
     /// Event JSON objects not yet in a batch, oldest first.
-    queued: VecDeque<String>,
+    queued: Vec<String>,
     /// Batches that failed and wait for their retry; the front one is sent next.
-    retries: VecDeque<Batch>,
+    retries: Vec<Batch>,
 }
 
 impl Outbox {
@@ -42,7 +41,7 @@ impl Outbox {
         if event_json.len() > MAX_EVENT_BYTES {
             return false;
         }
-        self.queued.push_back(event_json);
+        self.queued.push(event_json);
         true
     }
 
@@ -50,8 +49,8 @@ impl Outbox {
     ///
     /// A new batch takes as many queued events, in order, as fit in `MAX_BATCH_BYTES`.
     pub fn next_batch(&mut self) -> Option<Batch> {
-        if let Some(b) = self.retries.pop_front() {
-            return Some(b);
+        if !self.retries.is_empty() {
+            return Some(self.retries.remove(0));
         }
         self.build_batch()
     }
@@ -66,7 +65,7 @@ impl Outbox {
         if attempts >= MAX_ATTEMPTS {
             return None;
         }
-        self.retries.push_front(Batch {
+        self.retries.insert(0, Batch {
             body: batch.body,
             attempts,
         });
@@ -76,7 +75,7 @@ impl Outbox {
     /// Everything still queued, as batches, for a final `sendBeacon` flush: retries first,
     /// then the queued events. The outbox is empty afterwards.
     pub fn drain(&mut self) -> Vec<Batch> {
-        let mut out: Vec<Batch> = self.retries.drain(..).collect();
+        let mut out = core::mem::take(&mut self.retries);
         while let Some(b) = self.build_batch() {
             out.push(b);
         }
@@ -95,13 +94,15 @@ impl Outbox {
 
     /// A fresh batch from the front of the queue, `None` when the queue is empty.
     fn build_batch(&mut self) -> Option<Batch> {
-        let first = self.queued.pop_front()?;
+        // Plain `Vec`s (a page queues a handful of events): no `VecDeque` code in the wasm.
+        let mut queued = core::mem::take(&mut self.queued).into_iter();
+        let first = queued.next()?;
         let mut body = String::with_capacity(
             MAX_BATCH_BYTES.min(first.len().saturating_add(2).saturating_mul(4)),
         );
         body.push('[');
         body.push_str(&first);
-        while let Some(next) = self.queued.front() {
+        while let Some(next) = queued.as_slice().first() {
             // `,` + event + the closing `]`.
             let needed = body.len().saturating_add(next.len()).saturating_add(2);
             if needed > MAX_BATCH_BYTES {
@@ -109,8 +110,9 @@ impl Outbox {
             }
             body.push(',');
             body.push_str(next);
-            self.queued.pop_front();
+            queued.next();
         }
+        self.queued = queued.collect();
         body.push(']');
         Some(Batch { body, attempts: 0 })
     }

@@ -93,7 +93,7 @@ pub fn normalize_host(host: &str) -> String {
 /// A host whose last label is a number is an IPv4 address (as the URL standard has it);
 /// anything with a colon is IPv6 (or not a host at all).
 pub fn is_address(host: &str) -> bool {
-    let last = host.rsplit('.').next().unwrap_or(host);
+    let last = host.rfind('.').and_then(|i| host.get(i + 1..)).unwrap_or(host);
     host.eq_ignore_ascii_case("localhost")
         || host.contains(':')
         || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))

@@ -27,7 +27,7 @@ impl Parts<'_> {
         let default = if self.https { 443 } else { 80 };
         if let Some(port) = self.port.filter(|&p| p != default) {
             out.push(':');
-            out.push_str(&port.to_string());
+            crate::core::events::push_u64(&mut out, port.into());
         }
         out
     }
@@ -69,7 +69,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
         let (host, tail) = auth.split_at_checked(colon)?;
         let ok = !host.is_empty()
             && !host.starts_with('.')
-            && !host.contains("..")
+            && !host.as_bytes().windows(2).any(|w| w == b"..")
             && host
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');

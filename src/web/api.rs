@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 /// 2 = no page; 3 = already started.
 #[wasm_bindgen]
 pub fn start(script: JsValue) -> u32 {
-    console_error_panic_hook::set_once();
+    // A panic aborts the module; the console gets one fixed line (no message formatting).
+    std::panic::set_hook(Box::new(|_| crate::web::log::error("adtag: internal error")));
     let Some(script) = script.dyn_ref::<web_sys::Element>() else {
         crate::web::log::error("adtag: start() needs the tag's <script> element");
         return 2;

@@ -115,7 +115,7 @@ pub fn params(signals: &Signals) -> ConsentParams {
             if !sid.is_empty() {
                 sid.push(',');
             }
-            sid.push_str(&id.to_string());
+            crate::core::events::push_u64(&mut sid, id.unsigned_abs().into());
         }
         p.gpp_sid = some(&sid);
     }

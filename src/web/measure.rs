@@ -62,7 +62,7 @@ impl Measure {
 
         let fr_name = ["fr", publisher.as_str()].concat();
         let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
-        jar.write(&permit, &fr_name, &visits.to_string(), session::FREQ_MAX_AGE_SECS);
+        jar.write(&permit, &fr_name, &crate::core::events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
 
         log::debug(t.config.debug, "collection allowed: cookies set, page_view queued");
         let mut m = Measure {
@@ -153,10 +153,8 @@ fn flush() {
     .flatten() else {
         return;
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        let ok = http::post_batch(&url, &batch.body).await;
-        delivered(batch, ok, generation);
-    });
+    let body = batch.body.clone();
+    http::post_batch(&url, &body, move |ok| delivered(batch, ok, generation));
 }
 
 fn delivered(batch: Batch, ok: bool, generation: u32) {

@@ -10,34 +10,11 @@ use crate::web::publisher_events::{emit, object};
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    Event, EventTarget, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit,
-    MessageEvent, VisibilityState,
-};
+use crate::web::dom;
+use web_sys::{IntersectionObserver, MessageEvent, VisibilityState};
 
 /// Clicks on one ad closer together than this count once.
 const CLICK_INTERVAL_MS: u64 = 1000;
-
-/// An event listener that removes itself when dropped.
-pub struct Listener {
-    target: EventTarget,
-    name: &'static str,
-    callback: Closure<dyn FnMut(Event)>,
-}
-
-impl Listener {
-    pub fn new(target: &EventTarget, name: &'static str, f: impl FnMut(Event) + 'static) -> Option<Listener> {
-        let callback = Closure::<dyn FnMut(Event)>::new(f);
-        target.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref()).ok()?;
-        Some(Listener { target: target.clone(), name, callback })
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
-    }
-}
 
 /// Per rendered slot: its viewability machine, the last ratio seen, the timer that ticks it.
 pub struct SlotView {
@@ -46,11 +23,9 @@ pub struct SlotView {
     pub timer: Option<Timeout>,
 }
 
-/// The page-wide observers, created with the tag.
+/// The page-wide observers, created with the tag, for the page's lifetime.
 pub struct Observers {
     intersection: Option<IntersectionObserver>,
-    _on_intersect: Closure<dyn FnMut(js_sys::Array)>,
-    _listeners: Vec<Listener>,
     /// When the page was last shown (for `session_end`'s duration).
     pub shown_at: u64,
     pub hidden_reported: bool,
@@ -58,36 +33,21 @@ pub struct Observers {
 
 impl Observers {
     pub fn new(window: &web_sys::Window) -> Observers {
-        let on_intersect = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
-            for entry in entries.iter() {
-                let Ok(entry) = entry.dyn_into::<IntersectionObserverEntry>() else { continue };
-                let target: JsValue = entry.target().into();
-                let ratio = entry.intersection_ratio();
-                slot_seen(|t| t.slots.iter().position(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == target)), ratio);
+        // One callback for every kind of event (see dom.js), `Fn` so that one event may arrive
+        // while another is handled (page code run from inside the tag's work).
+        let on = Closure::<dyn Fn(u32, JsValue, f64)>::new(|kind: u32, value: JsValue, ratio: f64| match kind {
+            0 => slot_seen(|t| t.slots.iter().position(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)), ratio),
+            1 => visibility_changed(),
+            2 => page_hidden(),
+            3 => page_shown(),
+            _ => {
+                // dom.js passes only `MessageEvent`s.
+                frame_message(value.unchecked_ref::<MessageEvent>());
             }
         });
-        let init = IntersectionObserverInit::new();
-        let thresholds: js_sys::Array = [0.0, 0.3, 0.5, 0.75, 1.0].iter().map(|v| JsValue::from_f64(*v)).collect();
-        init.set_threshold(&thresholds);
-        let intersection = IntersectionObserver::new_with_options(on_intersect.as_ref().unchecked_ref(), &init).ok();
-
-        let mut listeners = Vec::new();
-        if let Some(document) = window.document() {
-            listeners.extend(Listener::new(&document, "visibilitychange", |_| visibility_changed()));
-        }
-        listeners.extend(Listener::new(window, "pagehide", |_| page_hidden()));
-        // Back from the back/forward cache: the page is shown again, a new stretch begins.
-        listeners.extend(Listener::new(window, "pageshow", |e| {
-            if get(&e, "persisted").as_bool() == Some(true) {
-                page_shown();
-            }
-        }));
-        listeners.extend(Listener::new(window, "message", |e| {
-            if let Some(e) = e.dyn_ref::<MessageEvent>() {
-                frame_message(e);
-            }
-        }));
-        Observers { intersection, _on_intersect: on_intersect, _listeners: listeners, shown_at: now_ms(), hidden_reported: false }
+        let intersection = dom::watch(window, on.as_ref());
+        on.forget();
+        Observers { intersection, shown_at: now_ms(), hidden_reported: false }
     }
 
     /// Starts watching a freshly rendered ad frame.

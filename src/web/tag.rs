@@ -77,7 +77,7 @@ pub enum StartError {
 
 /// Starts the tag from its script element. Reports a bad config with one console error.
 pub fn start(script: &Element) -> Result<(), StartError> {
-    let window = web_sys::window().ok_or(StartError::NoPage)?;
+    let window = crate::web::dom::win().ok_or(StartError::NoPage)?;
     let document = window.document().ok_or(StartError::NoPage)?;
     if with(|_| ()).is_some() {
         return Err(StartError::AlreadyStarted);
@@ -85,7 +85,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let src = script.get_attribute("src").and_then(|_| script.dyn_ref::<web_sys::HtmlScriptElement>().map(|s| s.src()));
     let config = config::resolve(src.as_deref(), &page::script_config(script), &page::window_config(&window))
         .map_err(|e| {
-            log::error(&e.to_string());
+            log::error(&e.message());
             StartError::Config
         })?;
     let debug = config.debug;
@@ -104,7 +104,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let location = page::location(&window);
     let slots = claim_slots(&document, &window);
     log::debug(debug, &["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
-        &slots.len().to_string(), " slot(s)"].concat());
+        &crate::core::events::decimal(slots.len() as u64), " slot(s)"].concat());
     let list_url = [config.endpoint.as_str(), "/v1/child-directed-sites"].concat();
     let observers = Some(Observers::new(&window));
     OPT_OUT.with(|o| {
@@ -131,10 +131,10 @@ pub fn start(script: &Element) -> Result<(), StartError> {
             observers,
         })
     });
-    if let Some(window) = web_sys::window() {
+    if let Some(window) = crate::web::dom::win() {
         consent::start(&window);
     }
-    wasm_bindgen_futures::spawn_local(fetch_site_list(list_url));
+    fetch_site_list(&list_url);
     Ok(())
 }
 
@@ -150,7 +150,7 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
                 continue;
             }
             Err(e) => {
-                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.to_string()].concat());
+                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()].concat());
                 render::collapse(&element);
                 continue;
             }
@@ -162,19 +162,21 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
     good
 }
 
-async fn fetch_site_list(url: String) {
-    let state = match http::get_text(&url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES).await {
-        Err(FetchError::Timeout) => ListState::TimedOut,
-        Err(_) => ListState::Failed,
-        Ok((status, body)) => match site_list::parse(status, &body) {
+fn fetch_site_list(url: &str) {
+    http::get_text(url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
+        let state = match result {
+            Err(FetchError::Timeout) => ListState::TimedOut,
             Err(_) => ListState::Failed,
-            Ok(list) => {
-                let host = with(|t| t.location.hostname.clone()).unwrap_or_default();
-                if list.covers(&host) { ListState::Listed } else { ListState::NotListed }
-            }
-        },
-    };
-    update_signals(|s| s.site_list = state);
+            Ok((status, body)) => match site_list::parse(status, &body) {
+                Err(_) => ListState::Failed,
+                Ok(list) => {
+                    let host = with(|t| t.location.hostname.clone()).unwrap_or_default();
+                    if list.covers(&host) { ListState::Listed } else { ListState::NotListed }
+                }
+            },
+        };
+        update_signals(|s| s.site_list = state);
+    }));
 }
 
 /// Every signal change goes through here: record it, decide again, carry out the change.
@@ -298,22 +300,20 @@ fn request_ads() {
     };
     // One request per slot, concurrently: one slow or bad slot never holds up the others.
     for (i, url, allowed) in requests {
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = match allowed {
-                true => fetch_ad(&url).await.map_err(|e| e.to_string()),
-                false => Err("no consent for ads (TCF purpose 2)".to_owned()),
+        if !allowed {
+            let deny = move || finish_slot(i, Err("no consent for ads (TCF purpose 2)".to_owned()));
+            crate::web::dom::soon(&Closure::once_into_js(deny));
+            continue;
+        }
+        http::get_text(&url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
+            let plan = match result {
+                Ok((status, body)) => ad::render_plan(status, &body),
+                Err(FetchError::Timeout) => Err(AdError::Timeout),
+                Err(FetchError::TooLarge) => Err(AdError::TooLarge),
+                Err(FetchError::Network) => Err(AdError::Network),
             };
-            finish_slot(i, result);
-        });
-    }
-}
-
-async fn fetch_ad(url: &str) -> Result<RenderPlan, AdError> {
-    match http::get_text(url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES).await {
-        Ok((status, body)) => ad::render_plan(status, &body),
-        Err(FetchError::Timeout) => Err(AdError::Timeout),
-        Err(FetchError::TooLarge) => Err(AdError::TooLarge),
-        Err(FetchError::Network) => Err(AdError::Network),
+            finish_slot(i, plan.map_err(|e| e.message()));
+        }));
     }
 }
 

@@ -16,7 +16,7 @@ impl Timeout {
     pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Option<Timeout> {
         let callback = Closure::once_into_js(f);
         let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let id = web_sys::window()?
+        let id = crate::web::dom::win()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
             .ok()?;
         Some(Timeout { id })
@@ -25,7 +25,7 @@ impl Timeout {
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = crate::web::dom::win() {
             w.clear_timeout_with_handle(self.id);
         }
     }
