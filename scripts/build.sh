@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
-  --no-typescript --no-pack
+  --no-typescript --no-pack -- --features standalone
 wasm-opt -Oz www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
 mv www/pkg/adtag_bg.wasm.opt www/pkg/adtag_bg.wasm
 # Short names between the wasm and the glue instead of wasm-bindgen's hashed ones (~3 KB gz).

@@ -1,6 +1,9 @@
 //! Ads: slot sizes, the ad request URL, and an ad response turned into a validated
 //! `RenderPlan` (or a reason to collapse the slot).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 use crate::core::json::{self, Value};

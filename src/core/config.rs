@@ -1,6 +1,9 @@
 //! The publisher's configuration: script data attributes and `window.adtag.config`, later
 //! wins over built-in defaults, validated into a `Config` or one error naming the field.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 /// Raw values from one source, as strings (the glue turns booleans and numbers into their

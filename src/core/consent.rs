@@ -1,6 +1,9 @@
 //! Consent frameworks' answers as plain data, and what each allows: IAB TCF v2.2, GPP
 //! (US national and state sections) and US Privacy.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// From `__tcfapi('addEventListener')`'s tcData once `eventStatus` is `tcloaded` or
 /// `useractioncomplete` (`cmpuishown` is `Answer::Pending`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 //! `document.cookie = ...` strings. The tag's cookies are first-party, host-only,
 //! `Path=/`, `SameSite=Lax`, and `Secure` on https.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::site_list::{is_address, normalize_host};
 
 /// `name=value; Max-Age=N; Path=/; SameSite=Lax[; Secure]`. `name` and `value` are the

@@ -2,6 +2,9 @@
 //! never hides another; the first of duplicate names wins (browsers list the most specific
 //! path first).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

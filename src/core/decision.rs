@@ -1,6 +1,9 @@
 //! The one place the privacy rules live: signals in, a `Decision` out. It reads like the
 //! policy: collection only when every signal allows it; unknown means no.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::consent::{TcfData, gpp_opted_out, tcf_allows, usp_opted_out};
 use crate::core::signals::{Answer, ListState, Signals};
 

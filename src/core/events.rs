@@ -2,6 +2,9 @@
 //! `pub`, `uid`, `sid`, `page`; ad events add `slot` and `ad`; `session_end` adds
 //! `duration_ms`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::json::push_string;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

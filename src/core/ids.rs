@@ -1,5 +1,8 @@
 //! Identifiers from random bytes the glue draws from `crypto.getRandomValues`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// 32 lower-case hex characters from 16 random bytes.

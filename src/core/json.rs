@@ -3,6 +3,9 @@
 //! formatting code in the wasm); a number with a fraction or exponent becomes `Value::Float`
 //! without its value, which every caller treats as "wrong type".
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// A parsed JSON value. Objects keep their key order; duplicate keys keep the first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

@@ -4,6 +4,9 @@
 //! No clock inside: `failed` returns the delay, the glue waits that long and calls
 //! `next_batch` again, which hands back the failed batch first.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 
 /// A batch body (a JSON array) never exceeds this many bytes.
 pub const MAX_BATCH_BYTES: usize = 16 * 1024;

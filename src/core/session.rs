@@ -1,6 +1,9 @@
 //! Sessions and visit frequency, kept in the `sid<pub>` and `fr<pub>` cookies.
 //! A session ends after 30 minutes without activity.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::ids::is_hex_id;
 
 pub const SESSION_IDLE_MS: u64 = 30 * 60 * 1000;

@@ -1,6 +1,9 @@
 //! What the page told us, as plain data. Anything that has not arrived is a value
 //! (`Pending`, `TimedOut`), not an error, and the decision treats it as "not allowed".
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::consent::{GppData, TcfData};
 
 /// The child-directed site list, as far as we know it.

@@ -3,6 +3,9 @@
 //! never `notexample.com`. Matching is on whole labels, case-insensitive, trailing dot
 //! ignored.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::json;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,9 @@
 //! anywhere in the URL. Stricter than a browser on purpose: these URLs come from config
 //! and ad servers, never from visitors.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// An http(s) URL cut into the parts the tag uses.
 struct Parts<'a> {
     https: bool,

@@ -5,6 +5,9 @@
 //! Odd inputs never count towards viewability: a NaN, infinite or negative ratio is "out of
 //! view", a non-finite time ends the run, and time going backwards restarts the run.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 pub const VIEWABLE_MS: f64 = 1000.0;
 pub const LARGE_AD_PX: u64 = 242_500;
 

@@ -4,6 +4,9 @@
 //! costs little memory; freed blocks are reused by their class and never returned (wasm
 //! memory can't shrink anyway). Single-threaded: wasm32-unknown-unknown without atomics.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use ::core::alloc::{GlobalAlloc, Layout};
 use ::core::arch::wasm32;
 use ::core::cell::UnsafeCell;

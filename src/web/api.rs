@@ -1,6 +1,9 @@
 //! The `#[wasm_bindgen]` exports, all in one place. The loader (`www/adtag.js`) puts them on
 //! `window.adtag`. None of them throws: failures are statuses and one console message.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::web::{publisher_events, tag};
 use wasm_bindgen::prelude::*;
 
@@ -9,6 +12,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn start(script: JsValue) -> u32 {
     // A panic aborts the module; the console gets one fixed line (no message formatting).
+    // With `standalone` (the release build) the crate's own panic handler does this.
+    #[cfg(not(feature = "standalone"))]
     std::panic::set_hook(Box::new(|_| crate::web::log::error("adtag: internal error")));
     let Some(script) = script.dyn_ref::<web_sys::Element>() else {
         crate::web::log::error("adtag: start() needs the tag's <script> element");

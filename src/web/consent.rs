@@ -7,6 +7,10 @@
 //! the wrong shape, never answers) never makes the tag throw: it stays `Pending` until the
 //! timeout, and then counts as `TimedOut` (not allowed).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::web::local::Local;
+
 use crate::core::ad::ConsentParams;
 use crate::core::consent::{GppData, TcfData, UsSection, purpose_bit};
 use crate::core::signals::{Answer, Signals};
@@ -15,7 +19,7 @@ use crate::web::publisher_events::object;
 use crate::web::tag;
 use crate::web::timer::Timeout;
 use js_sys::{Array, Function, Object, Reflect};
-use std::cell::Cell;
+use core::cell::Cell;
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
@@ -36,12 +40,10 @@ const US_SECTIONS: [&str; 21] = [
     "usia", "usne", "usnh", "usnj", "ustn", "usmn", "usmd", "usin", "usky", "usri",
 ];
 
-thread_local! {
-    /// Per platform (TCF, GPP, USP): found on the page; answered at least once or timed out.
-    static FOUND: Cell<[bool; 3]> = const { Cell::new([false; 3]) };
-    static SETTLED: Cell<[bool; 3]> = const { Cell::new([false; 3]) };
-    static VENDOR: Cell<Option<u32>> = const { Cell::new(None) };
-}
+/// Per platform (TCF, GPP, USP): found on the page; answered at least once or timed out.
+static FOUND: Local<Cell<[bool; 3]>> = Local::new(Cell::new([false; 3]));
+static SETTLED: Local<Cell<[bool; 3]>> = Local::new(Cell::new([false; 3]));
+static VENDOR: Local<Cell<Option<u32>>> = Local::new(Cell::new(None));
 
 /// Finds the platforms the page has and listens to them. Platforms found start as
 /// `Answer::Pending`; each answer or the timeout updates them through `tag::update_signals`.
@@ -72,7 +74,7 @@ pub fn start(window: &Window) {
     })
     .flatten());
     // Never cleared: when it fires it changes only the platforms still unanswered.
-    std::mem::forget(Timeout::new(CONSENT_TIMEOUT_MS, time_out));
+    core::mem::forget(Timeout::new(CONSENT_TIMEOUT_MS, time_out));
 
     // A CMP that throws simply never answers: the timeout takes over.
     let call = |f: Function, command: &str, b: JsValue, c: JsValue| {

@@ -2,6 +2,9 @@
 //! `CollectPermit`, which only a decision that allows collection hands out: the compiler
 //! keeps cookies untouched before and without that decision.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::{cookie_write, cookies, decision::CollectPermit};
 use crate::web::page;
 use web_sys::Document;

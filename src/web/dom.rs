@@ -1,6 +1,9 @@
 //! The coarse JS helpers of `dom.js` (bundled into the glue by scripts/build.sh): one import
 //! each instead of many fine-grained web-sys calls. None of them throws.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlIFrameElement, IntersectionObserver, Window};
 

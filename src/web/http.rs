@@ -6,6 +6,9 @@
 //! Plain `fetch` with callbacks rather than gloo-net or futures: the tag needs three calls of
 //! it, and each layer of Rust machinery around them cost kilobytes of wasm.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::web::dom;
 use wasm_bindgen::prelude::*;
 

@@ -1,6 +1,9 @@
 //! Console messages: one clear `console.error` for what the publisher must fix, and a
 //! step-by-step trail with `data-debug`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

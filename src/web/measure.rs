@@ -3,6 +3,10 @@
 //! keepalive `fetch` (retried with backoff) or, when the page is hidden, `sendBeacon`.
 //! Dropping it (the decision turned to "not allowed") drops everything queued.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::web::local::Local;
+
 use crate::core::decision::CollectPermit;
 use crate::core::events::{self, Context, Event, Kind};
 use crate::core::outbox::{Batch, Outbox};
@@ -35,9 +39,7 @@ pub struct Measure {
     generation: u32,
 }
 
-thread_local! {
-    static GENERATIONS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
-}
+static GENERATIONS: Local<core::cell::Cell<u32>> = Local::new(core::cell::Cell::new(0));
 
 impl Measure {
     /// Sets up the cookies (first allowed visit: a new identifier) and queues the page view

@@ -17,3 +17,4 @@ pub mod render;
 pub mod slots;
 pub mod tag;
 pub mod timer;
+pub mod local;

@@ -3,6 +3,9 @@
 //! the tab's visibility, clicks reported by the frames the tag built, and the page being
 //! hidden. Beacons for them go out only through `Measure`, which exists only with a permit.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
 use crate::web::page::get;

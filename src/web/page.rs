@@ -2,6 +2,9 @@
 //! child-directed meta tag, Global Privacy Control, the location. Every read tolerates an
 //! odd page: a missing property, a getter that throws, a value of the wrong type.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::config::RawConfig;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;

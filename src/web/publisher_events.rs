@@ -2,12 +2,15 @@
 //! `impressionViewable`, …). They stay in the page, so they fire whether or not collection
 //! is allowed. A callback that throws is reported and does not stop the others.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::web::local::Local;
+
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    static LISTENERS: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
-}
+static LISTENERS: Local<RefCell<Vec<(String, js_sys::Function)>>> =
+    Local::new(RefCell::new(Vec::new()));
 
 /// Registers `callback` for `name`; false when it is not a function.
 pub fn on(name: String, callback: JsValue) -> bool {

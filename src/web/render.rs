@@ -1,6 +1,9 @@
 //! Slots in the DOM: hold the declared size while the ad loads, render a creative into a
 //! sandboxed `<iframe srcdoc>`, or collapse.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::ad::{RenderPlan, SANDBOX, SlotSize, srcdoc};
 use crate::web::dom;
 use web_sys::{Document, HtmlElement, HtmlIFrameElement};

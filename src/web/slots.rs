@@ -1,5 +1,8 @@
 //! Finding the page's ad slots: `<div data-adtag-slot="name" data-adtag-size="WxH">`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::core::ad::{SizeError, SlotSize, parse_size};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlIFrameElement};

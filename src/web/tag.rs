@@ -6,6 +6,10 @@
 //! carrying that decision → render or collapse. Until that decision exists nothing but the
 //! list request leaves the page, and no cookie of the tag is touched.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::web::local::Local;
+
 use crate::core::ad::{self, AdError, AdRequest, RenderPlan};
 use crate::core::config::{self, Config};
 use crate::core::decision::{Decision, decide};
@@ -20,7 +24,7 @@ use crate::web::publisher_events::{emit, object};
 use crate::web::slots::{self, Slot};
 use crate::web::timer::Timeout;
 use crate::web::{consent, cookie_jar, log, page, render};
-use std::cell::RefCell;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Window};
 
@@ -48,12 +52,10 @@ pub struct Tag {
     pub observers: Option<Observers>,
 }
 
-thread_local! {
-    static TAG: RefCell<Option<Tag>> = const { RefCell::new(None) };
-    /// What `optOut()`/`optIn()` need, kept apart from the tag's state so that they work even
-    /// when called re-entrantly (page code running inside the tag's own work).
-    static OPT_OUT: RefCell<Option<OptOutTarget>> = const { RefCell::new(None) };
-}
+static TAG: Local<RefCell<Option<Tag>>> = Local::new(RefCell::new(None));
+/// What `optOut()`/`optIn()` need, kept apart from the tag's state so that they work even
+/// when called re-entrantly (page code running inside the tag's own work).
+static OPT_OUT: Local<RefCell<Option<OptOutTarget>>> = Local::new(RefCell::new(None));
 
 struct OptOutTarget {
     cookie: String,

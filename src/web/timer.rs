@@ -5,6 +5,9 @@
 //! that is still running. A timer cleared before it fires leaks its small closure; a page
 //! clears only a handful.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 pub struct Timeout {
