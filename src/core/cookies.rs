@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::cat;
 
 use core::fmt;
 
@@ -90,7 +91,7 @@ pub const TAG_PREFIXES: [&str; 14] = [
 pub fn tag_cookie_names(publisher: &str) -> Vec<String> {
     TAG_PREFIXES
         .iter()
-        .map(|p| [*p, publisher].concat())
+        .map(|p| cat(&[*p, publisher]))
         .collect()
 }
 

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::cat;
 
 use wasm_bindgen::prelude::*;
 
@@ -20,6 +21,6 @@ pub fn error(msg: &str) {
 
 pub fn debug(enabled: bool, msg: &str) {
     if enabled {
-        console_log(&["adtag: ", msg].concat());
+        console_log(&cat(&["adtag: ", msg]));
     }
 }

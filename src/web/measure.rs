@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::cat;
 use crate::web::local::Local;
 
 use crate::core::decision::CollectPermit;
@@ -51,18 +52,18 @@ impl Measure {
         let random = || page::random16(&t.window).map(|r| ids::hex_id(&r));
         let now = now_ms();
 
-        let uid_name = ["v", publisher.as_str()].concat();
+        let uid_name = cat(&["v", publisher.as_str()]);
         let uid = match jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v)) {
             Some(uid) => uid,
             None => random()?,
         };
         jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
 
-        let sid_cookie = ["sid", publisher.as_str()].concat();
+        let sid_cookie = cat(&["sid", publisher.as_str()]);
         let existing = jar.read(&permit, &sid_cookie).and_then(|v| Session::from_cookie_value(&v, now));
         let (session, new_session) = session::continue_or_start(existing, now, random()?);
 
-        let fr_name = ["fr", publisher.as_str()].concat();
+        let fr_name = cat(&["fr", publisher.as_str()]);
         let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
         jar.write(&permit, &fr_name, &crate::core::events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
 
@@ -80,7 +81,7 @@ impl Measure {
             document: t.document.clone(),
             secure: t.location.https,
             window: t.window.clone(),
-            url: [t.config.endpoint.as_str(), "/v1/events"].concat(),
+            url: cat(&[t.config.endpoint.as_str(), "/v1/events"]),
             outbox: Outbox::new(),
             flush_timer: None,
             sending: false,

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::cat;
 use crate::web::local::Local;
 
 use core::cell::RefCell;
@@ -27,7 +28,7 @@ pub fn emit(name: &str, payload: &JsValue) {
     });
     for f in listeners {
         if f.call1(&JsValue::UNDEFINED, payload).is_err() {
-            crate::web::log::error(&["adtag: an adtag.on('", name, "') callback threw"].concat());
+            crate::web::log::error(&cat(&["adtag: an adtag.on('", name, "') callback threw"]));
         }
     }
 }

@@ -8,6 +8,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::{cat, cat_with};
 use crate::web::local::Local;
 
 use crate::core::ad::{self, AdError, AdRequest, RenderPlan};
@@ -105,9 +106,9 @@ pub fn start(script: &Element) -> Result<(), StartError> {
 
     let location = page::location(&window);
     let slots = claim_slots(&document, &window);
-    log::debug(debug, &["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
-        &crate::core::events::decimal(slots.len() as u64), " slot(s)"].concat());
-    let list_url = [config.endpoint.as_str(), "/v1/child-directed-sites"].concat();
+    log::debug(debug, &cat(&["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
+        &crate::core::events::decimal(slots.len() as u64), " slot(s)"]));
+    let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
     let observers = Some(Observers::new(&window));
     OPT_OUT.with(|o| {
         *o.borrow_mut() = Some(OptOutTarget {
@@ -152,7 +153,7 @@ fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
                 continue;
             }
             Err(e) => {
-                log::error(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()].concat());
+                log::error(&cat(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()]));
                 render::collapse(&element);
                 continue;
             }
@@ -219,9 +220,9 @@ fn update_signals_dyn(change: &mut dyn FnMut(&mut Signals)) {
 /// Tells the page (and, with `data-debug`, the console) the decision.
 fn announce_decision(decision: &Decision) {
     let debug = with(|t| t.config.debug).unwrap_or(false);
-    log::debug(debug, &["decision: collect=", bool_str(decision.collect), " personalized=",
+    log::debug(debug, &cat(&["decision: collect=", bool_str(decision.collect), " personalized=",
         bool_str(decision.personalized), " childDirected=", bool_str(decision.child_directed),
-        " reasons=[", &reason_list(decision).join(","), "]"].concat());
+        " reasons=[", &cat_with(&reason_list(decision), ","), "]"]));
     emit("decision", &decision_object(decision));
 }
 
@@ -360,12 +361,12 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
     };
     let payload = match &outcome {
         Ok((w, h)) => {
-            log::debug(debug, &["slot ", &name, ": rendered"].concat());
+            log::debug(debug, &cat(&["slot ", &name, ": rendered"]));
             let size = js_sys::Array::of2(&JsValue::from(*w), &JsValue::from(*h));
             object(&[("slot", name.as_str().into()), ("isEmpty", false.into()), ("size", size.into())])
         }
         Err(reason) => {
-            log::debug(debug, &["slot ", &name, ": collapsed (", reason, ")"].concat());
+            log::debug(debug, &cat(&["slot ", &name, ": collapsed (", reason, ")"]));
             object(&[("slot", name.as_str().into()), ("isEmpty", true.into()), ("size", JsValue::NULL),
                 ("reason", reason.as_str().into())])
         }
