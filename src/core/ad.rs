@@ -54,7 +54,7 @@ impl SizeError {
 /// is 0 or above `MAX_SIDE`, however many, are `OutOfBounds`. Errors carry the input as given.
 pub fn parse_size(s: &str) -> Result<SlotSize, SizeError> {
     let malformed = || SizeError::Malformed(s.to_string());
-    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    let t = s.trim_ascii();
     let (w, h) = t.split_once(['x', 'X']).ok_or_else(malformed)?;
     let (Some(width), Some(height)) = (side(w), side(h)) else {
         return Err(malformed());

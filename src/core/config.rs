@@ -191,7 +191,7 @@ pub fn resolve(
 }
 
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii_whitespace())
+    s.trim_ascii()
 }
 
 fn all_digits(s: &str) -> bool {

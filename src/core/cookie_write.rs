@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::split_once_byte;
 
 use crate::core::site_list::{is_address, normalize_host};
 
@@ -34,7 +35,7 @@ pub fn delete_all(name: &str, host: &str, secure: bool) -> Vec<String> {
         return out;
     }
     let mut domain = host.as_str();
-    while let Some((_, parent)) = domain.split_once('.') {
+    while let Some((_, parent)) = split_once_byte(domain, b'.') {
         if !domain.starts_with('.') && !parent.is_empty() {
             out.push(delete(name, Some(domain), secure));
         }

@@ -4,7 +4,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::cat;
+use crate::core::{cat, split_byte, split_once_byte};
 
 use core::fmt;
 
@@ -43,7 +43,7 @@ pub fn parse(cookies: &str) -> impl Iterator<Item = Result<Pair<'_>, PairError>>
     } else {
         usize::MAX
     };
-    cookies.split(';').take(count).map(parse_pair)
+    split_byte(cookies, b';').take(count).map(parse_pair)
 }
 
 fn parse_pair(raw: &str) -> Result<Pair<'_>, PairError> {
@@ -51,7 +51,7 @@ fn parse_pair(raw: &str) -> Result<Pair<'_>, PairError> {
     if raw.is_empty() {
         return Err(PairError::Empty);
     }
-    let (name, value) = raw.split_once('=').ok_or(PairError::MissingEquals)?;
+    let (name, value) = split_once_byte(raw, b'=').ok_or(PairError::MissingEquals)?;
     let name = trim(name);
     if name.is_empty() {
         return Err(PairError::EmptyName);
@@ -66,7 +66,7 @@ fn parse_pair(raw: &str) -> Result<Pair<'_>, PairError> {
 
 /// Only ASCII blanks: a non-ASCII space inside a value is the value's business.
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii_whitespace())
+    s.trim_ascii()
 }
 
 /// The value of the first pair named exactly `name`.

@@ -36,3 +36,33 @@ pub fn cat_with(parts: &[&str], sep: &str) -> String {
 pub fn cat(parts: &[&str]) -> String {
     cat_with(parts, "")
 }
+
+/// Where the ASCII byte `b` first occurs in `s`: `s.find(char)` without the char searcher
+/// and memchr it brings into the wasm.
+pub fn byte_pos(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
+}
+
+/// `s.split_once(char)` for an ASCII `b` (see `byte_pos`).
+pub fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = byte_pos(s, b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(char)` for an ASCII `b` (see `byte_pos`): the same pieces, the empty ones too.
+pub fn split_byte(s: &str, b: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let s = rest?;
+        match split_once_byte(s, b) {
+            Some((head, tail)) => {
+                rest = Some(tail);
+                Some(head)
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}

@@ -5,6 +5,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::{byte_pos, split_byte};
 
 use crate::core::json;
 
@@ -96,9 +97,9 @@ pub fn normalize_host(host: &str) -> String {
 /// A host whose last label is a number is an IPv4 address (as the URL standard has it);
 /// anything with a colon is IPv6 (or not a host at all).
 pub fn is_address(host: &str) -> bool {
-    let last = host.rfind('.').and_then(|i| host.get(i + 1..)).unwrap_or(host);
+    let last = host.bytes().rposition(|b| b == b'.').and_then(|i| host.get(i + 1..)).unwrap_or(host);
     host.eq_ignore_ascii_case("localhost")
-        || host.contains(':')
+        || byte_pos(host, b':').is_some()
         || (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -108,12 +109,12 @@ fn is_plausible(entry: &str) -> bool {
     if entry.is_empty() || entry.len() > 253 {
         return false;
     }
-    if entry.contains(':') {
+    if byte_pos(entry, b':').is_some() {
         return entry
             .bytes()
             .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     }
-    entry.split('.').all(|label| {
+    split_byte(entry, b'.').all(|label| {
         (1..=63).contains(&label.len())
             && label
                 .bytes()

@@ -11,6 +11,7 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::core::byte_pos;
 
 /// An http(s) URL cut into the parts the tag uses.
 struct Parts<'a> {
@@ -56,10 +57,10 @@ fn split(url: &str) -> Option<Parts<'_>> {
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
     let (auth, rest) = after.split_at_checked(end)?;
     let (host, port) = if auth.starts_with('[') {
-        let close = auth.find(']')?;
+        let close = byte_pos(auth, b']')?;
         let (host, tail) = auth.split_at_checked(close + 1)?;
         let inner = host.get(1..close)?;
-        let ok = inner.contains(':')
+        let ok = byte_pos(inner, b':').is_some()
             && inner
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
@@ -68,7 +69,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
         }
         (host, tail)
     } else {
-        let colon = auth.find(':').unwrap_or(auth.len());
+        let colon = byte_pos(auth, b':').unwrap_or(auth.len());
         let (host, tail) = auth.split_at_checked(colon)?;
         let ok = !host.is_empty()
             && !host.starts_with('.')
