@@ -110,29 +110,42 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         &crate::core::events::decimal(slots.len() as u64), " slot(s)"]));
     let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
     let observers = Some(Observers::new(&window));
-    OPT_OUT.with(|o| {
-        *o.borrow_mut() = Some(OptOutTarget {
-            cookie: config.opt_out_cookie.clone(),
-            publisher: config.publisher.clone(),
-            host: location.hostname.clone(),
-            https: location.https,
-            document: document.clone(),
-        })
+    let opt_out = OptOutTarget {
+        cookie: config.opt_out_cookie.clone(),
+        publisher: config.publisher.clone(),
+        host: location.hostname.clone(),
+        https: location.https,
+        document: document.clone(),
+    };
+    let tag = Tag {
+        config,
+        window,
+        document,
+        location,
+        signals,
+        decision: Decision::closed(),
+        decided: false,
+        slots,
+        measure: None,
+        page_view_sent: false,
+        observers,
+    };
+    // Stored only into an empty, unborrowed slot: a second or re-entrant start() (the glue
+    // module is importable by the page) is refused, never a panic.
+    let stored = TAG.with(|t| match t.try_borrow_mut() {
+        Ok(mut slot) if slot.is_none() => {
+            *slot = Some(tag);
+            true
+        }
+        _ => false,
     });
-    TAG.with(|t| {
-        *t.borrow_mut() = Some(Tag {
-            config,
-            window,
-            document,
-            location,
-            signals,
-            decision: Decision::closed(),
-            decided: false,
-            slots,
-            measure: None,
-            page_view_sent: false,
-            observers,
-        })
+    if !stored {
+        return Err(StartError::AlreadyStarted);
+    }
+    OPT_OUT.with(|o| {
+        if let Ok(mut slot) = o.try_borrow_mut() {
+            *slot = Some(opt_out);
+        }
     });
     if let Some(window) = crate::web::dom::win() {
         consent::start(&window);

@@ -86,6 +86,19 @@ const FAR_PAGE = {
 
 // ---------------------------------------------------------------------------------------
 
+/** Everything that would be measured: the inline ad in view for > 1 s, a click on it (a new
+ * tab opens), then the page hidden. Waits until the page's own events saw the view and the click. */
+async function viewClickAndLeave(page, context) {
+    await scrollToSlot(page, 'inline');
+    await expect.poll(() => page.evaluate(() => window.__pub), { message: 'the inline ad became viewable' }).toContain('viewable:inline');
+    const opened = context.waitForEvent('page');
+    await page.frameLocator('[data-adtag-slot="inline"] iframe').locator('body').click();
+    await opened;
+    await expect.poll(() => page.evaluate(() => window.__pub)).toContain('click:inline');
+    await hidePage(page);
+    await page.waitForTimeout(500);
+}
+
 test.describe('an allowed page (SPEC §4)', () => {
   test('page_view and ad_impression arrive with uid = the v12345 cookie, sid, page, pub and unique ids; the ad requests carry the uid', async ({ page, context }) => {
     const startedAt = Date.now();
@@ -298,14 +311,7 @@ test.describe('opting out mid-page (SPEC §2, §4)', () => {
     expect(await tagCookies(context), 'tag cookies right after optOut()').toEqual([]);
 
     // Things that would each be measured: the inline ad in view > 1 s, a click, hiding.
-    await scrollToSlot(page, 'inline');
-    await expect.poll(() => page.evaluate(() => window.__pub), { message: 'the inline ad became viewable' }).toContain('viewable:inline');
-    const opened = context.waitForEvent('page');
-    await page.frameLocator('[data-adtag-slot="inline"] iframe').locator('body').click();
-    await opened;
-    await expect.poll(() => page.evaluate(() => window.__pub)).toContain('click:inline');
-    await hidePage(page);
-    await page.waitForTimeout(500);
+    await viewClickAndLeave(page, context);
 
     expect(rec.events.filter((e) => e.ts >= optedOutAt), 'events from after optOut()').toEqual([]);
     expect(rec.eventPosts.length, 'requests to /v1/events after optOut()').toBe(postsBefore);
@@ -357,14 +363,7 @@ test.describe('converse: collection not allowed (SPEC §2)', () => {
     await recordPublisherEvents(page);
     for (const ad of rec.ads) expect(ad.params).not.toHaveProperty('uid');
 
-    await scrollToSlot(page, 'inline');
-    await expect.poll(() => page.evaluate(() => window.__pub), { message: 'the inline ad became viewable' }).toContain('viewable:inline');
-    const opened = context.waitForEvent('page');
-    await page.frameLocator('[data-adtag-slot="inline"] iframe').locator('body').click();
-    await opened;
-    await expect.poll(() => page.evaluate(() => window.__pub)).toContain('click:inline');
-    await hidePage(page);
-    await page.waitForTimeout(500);
+    await viewClickAndLeave(page, context);
     await page.goto('about:blank');
 
     expect(rec.eventPosts, 'requests to /v1/events').toEqual([]);
