@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::web::{publisher_events, tag};
+use crate::web::{page_api, publisher_events, tag};
 use wasm_bindgen::prelude::*;
 
 /// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
@@ -30,19 +30,41 @@ pub fn start(script: JsValue) -> u32 {
 /// `adtag.optOut()`.
 #[wasm_bindgen]
 pub fn opt_out() {
-    tag::opt_out();
+    page_api::opt_out();
 }
 
 /// `adtag.optIn()`.
 #[wasm_bindgen]
 pub fn opt_in() {
-    tag::opt_in();
+    page_api::opt_in();
 }
 
 /// `adtag.decision()`: `{collect, cookies, personalized, childDirected, ads, reasons}`.
 #[wasm_bindgen]
 pub fn decision() -> JsValue {
-    tag::current_decision()
+    page_api::current_decision()
+}
+
+/// `adtag.refresh(names?)`: new ads for the named slots (an array of slot names), or for
+/// every slot when `names` is undefined. Anything else names no slot.
+#[wasm_bindgen]
+pub fn refresh(names: JsValue) {
+    page_api::refresh(slot_names(&names));
+}
+
+/// `adtag.destroySlots(names?)`: the named slots' ads removed, the slots forgotten.
+#[wasm_bindgen]
+pub fn destroy_slots(names: JsValue) {
+    page_api::destroy_slots(slot_names(&names));
+}
+
+/// `undefined` (or `null`) → every slot; an array → the strings in it; anything else → none.
+fn slot_names(names: &JsValue) -> Option<Vec<String>> {
+    if names.is_undefined() || names.is_null() {
+        return None;
+    }
+    let list = names.dyn_ref::<js_sys::Array>().map(|a| a.iter().filter_map(|v| v.as_string()).collect());
+    Some(list.unwrap_or_default())
 }
 
 /// `adtag.on(name, callback)`: true when registered.

@@ -2,10 +2,12 @@
 //! ancestor frame), GPP (`__gpp`) and US Privacy (`__uspapi`). Their answers become
 //! `Signals` through `tag::update_signals`, live, in both directions.
 //!
-//! Only platforms present when the tag starts are used: a page puts its CMP stub before the
-//! tag, as IAB asks. A platform that is odd in any way (not a function, throws, answers in
-//! the wrong shape, never answers) never makes the tag throw: it stays `Pending` until the
-//! timeout, and then counts as `TimedOut` (not allowed).
+//! A page should put its CMP stub before the tag, as IAB asks; a platform that appears later
+//! (loaded late, through a tag manager) is found by `look_again` (every second, and before
+//! anything is collected) and rules from then on. A platform the config declares
+//! (`consentPlatforms`) is waited for even before it appears. A platform that is odd in any
+//! way (not a function, throws, answers in the wrong shape, never answers) never makes the tag
+//! throw: it stays `Pending` until the timeout, and then counts as `TimedOut` (not allowed).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -16,10 +18,12 @@ use crate::core::consent::{GppData, TcfData, UsSection, purpose_bit};
 use crate::core::signals::{Answer, Signals};
 use crate::web::page::get;
 use crate::web::publisher_events::object;
-use crate::web::tag;
+use crate::core::cat;
+use crate::web::decide;
+use crate::web::tag::{self, Tag};
 use crate::web::timer::Timeout;
 use js_sys::{Array, Function, Object, Reflect};
-use core::cell::Cell;
+use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
 
@@ -40,64 +44,139 @@ const US_SECTIONS: [&str; 21] = [
     "usia", "usne", "usnh", "usnj", "ustn", "usmn", "usmd", "usin", "usky", "usri",
 ];
 
-/// Per platform (TCF, GPP, USP): found on the page; answered at least once or timed out.
-static FOUND: Local<Cell<[bool; 3]>> = Local::new(Cell::new([false; 3]));
-static SETTLED: Local<Cell<[bool; 3]>> = Local::new(Cell::new([false; 3]));
-static VENDOR: Local<Cell<Option<u32>>> = Local::new(Cell::new(None));
+/// How often the tag looks for platforms that appeared since, and asks US Privacy again
+/// (`__uspapi` has no change events): a function call a second.
+pub const POLL_MS: u32 = 1000;
 
-/// Finds the platforms the page has and listens to them. Platforms found start as
-/// `Answer::Pending`; each answer or the timeout updates them through `tag::update_signals`.
-/// Called once the tag's state exists (and outside it), so callbacks may fire synchronously.
-pub fn start(window: &Window) {
-    let func = |name| get(window, name).dyn_into::<Function>().ok();
-    let tcf = func("__tcfapi");
-    let locator = if tcf.is_none() { find_locator(window) } else { None };
-    let (gpp, usp) = (func("__gpp"), func("__uspapi"));
-    let found = [tcf.is_some() || locator.is_some(), gpp.is_some(), usp.is_some()];
-    FOUND.set(found);
-    if found == [false; 3] {
-        return;
-    }
-    // Before the first decision, so set directly: no decision event for a guess.
-    VENDOR.set(tag::with(|t| {
-        let s = &mut t.signals;
-        if found[TCF] {
-            s.tcf = Answer::Pending;
-        }
-        if found[GPP] {
-            s.gpp = Answer::Pending;
-        }
-        if found[USP] {
-            s.usp = Answer::Pending;
-        }
-        s.tcf_vendor_id
-    })
-    .flatten());
-    // Never cleared: when it fires it changes only the platforms still unanswered.
-    core::mem::forget(Timeout::new(CONSENT_TIMEOUT_MS, time_out));
-
-    // A CMP that throws simply never answers: the timeout takes over.
-    let call = |f: Function, command: &str, b: JsValue, c: JsValue| {
-        let _ = f.call3(window, &command.into(), &b, &c);
-    };
-    if let Some(f) = tcf {
-        call(f, "addEventListener", 2.into(), callback(on_tcf));
-    } else if let Some(target) = locator {
-        post_tcf(window, target);
-    }
-    if let Some(f) = gpp {
-        call(f, "addEventListener", callback(on_gpp), JsValue::UNDEFINED);
-    }
-    if let Some(f) = usp {
-        call(f, "getUSPData", 1.into(), callback(on_usp));
-    }
+/// The consent platforms as the tag knows them; part of the tag's state.
+#[derive(Default)]
+pub struct Platforms {
+    /// Per platform (TCF, GPP, USP): waited for (found on the page, or declared in the config).
+    found: [bool; 3],
+    /// Found on the page and subscribed to.
+    listening: [bool; 3],
+    /// Answered at least once, or timed out.
+    settled: [bool; 3],
+    /// Counts each platform's waits, so that an old timeout can't settle a newer wait.
+    wait: [u32; 3],
+    usp: Option<Function>,
 }
 
-/// Has every platform found given a first answer (or timed out)? Until then the first
+static VENDOR: Local<Cell<Option<u32>>> = Local::new(Cell::new(None));
+/// The window holding the `__tcfapiLocator` the tag chose, and the `callId` of its call: only
+/// its answers count.
+static LOCATOR: Local<RefCell<Option<(JsValue, String)>>> = Local::new(RefCell::new(None));
+
+/// Finds the platforms the page has and listens to them; platforms the config declares
+/// (`consentPlatforms`) are waited for even before they appear. Each answer or timeout later
+/// updates the decision. Then it keeps looking (every `POLL_MS`, and before anything is
+/// collected: `look_again`), so that a platform loaded late rules from when it appears.
+pub fn start(t: &mut Tag) {
+    VENDOR.set(t.signals.tcf_vendor_id);
+    for i in [TCF, GPP, USP] {
+        if declared(t, i) {
+            t.consent.found[i] = true;
+            set_pending(t, i);
+        }
+    }
+    look_again(t);
+    poll();
+}
+
+/// Is platform `i` declared in the config (`consentPlatforms`)?
+fn declared(_t: &Tag, _i: usize) -> bool {
+    false
+}
+
+/// Looks for platforms that appeared since; each one found is subscribed to and is pending
+/// (not allowed) until it answers. True when one was found.
+pub fn look_again(t: &mut Tag) -> bool {
+    let window = t.window.clone();
+    let func = |name| get(&window, name).dyn_into::<Function>().ok();
+    let mut found_any = false;
+    for i in [TCF, GPP, USP] {
+        if t.consent.listening[i] {
+            continue;
+        }
+        let found = match i {
+            TCF => match func("__tcfapi") {
+                Some(f) => {
+                    call(&window, &f, "addEventListener", 2.into(), callback(on_tcf));
+                    true
+                }
+                None => find_locator(&window).is_some_and(|target| post_tcf(&window, target)),
+            },
+            GPP => func("__gpp").is_some_and(|f| {
+                call(&window, &f, "addEventListener", callback(on_gpp), JsValue::UNDEFINED);
+                true
+            }),
+            _ => func("__uspapi").is_some_and(|f| {
+                call(&window, &f, "getUSPData", 1.into(), callback(on_usp));
+                t.consent.usp = Some(f);
+                true
+            }),
+        };
+        if found {
+            t.consent.listening[i] = true;
+            t.consent.found[i] = true;
+            set_pending(t, i);
+            found_any = true;
+        }
+    }
+    found_any
+}
+
+/// Platform `i` is waited for: not allowed until it answers, and timed out after
+/// `CONSENT_TIMEOUT_MS` (still not allowed; a later answer replaces the timeout).
+fn set_pending(t: &mut Tag, i: usize) {
+    t.consent.settled[i] = false;
+    t.consent.wait[i] = t.consent.wait[i].wrapping_add(1);
+    let wait = t.consent.wait[i];
+    match i {
+        TCF => t.signals.tcf = Answer::Pending,
+        GPP => t.signals.gpp = Answer::Pending,
+        _ => t.signals.usp = Answer::Pending,
+    }
+    // Never cleared: when it fires it changes only a wait that is still the current one.
+    core::mem::forget(Timeout::new(CONSENT_TIMEOUT_MS, move || {
+        tag::run(move |t| {
+            if t.consent.wait[i] != wait || t.consent.settled[i] {
+                return;
+            }
+            t.consent.settled[i] = true;
+            decide::update(t, |s| match i {
+                TCF => s.tcf = Answer::TimedOut,
+                GPP => s.gpp = Answer::TimedOut,
+                _ => s.usp = Answer::TimedOut,
+            });
+        });
+    }));
+}
+
+/// Every `POLL_MS`: new platforms, and US Privacy's current answer.
+fn poll() {
+    core::mem::forget(Timeout::new(POLL_MS, || {
+        tag::run(|t| {
+            if look_again(t) {
+                decide::decide_again(t);
+            }
+            if let Some(f) = t.consent.usp.clone() {
+                call(&t.window.clone(), &f, "getUSPData", 1.into(), callback(on_usp));
+            }
+        });
+        poll();
+    }));
+}
+
+/// A CMP that throws simply never answers: the timeout takes over.
+fn call(window: &Window, f: &Function, command: &str, b: JsValue, c: JsValue) {
+    let _ = f.call3(window, &command.into(), &b, &c);
+}
+
+/// Has every platform waited for given a first answer (or timed out)? Until then the first
 /// decision, and so the ad requests, wait.
-pub fn settled() -> bool {
-    let (found, settled) = (FOUND.get(), SETTLED.get());
-    (0..3).all(|i| !found[i] || settled[i])
+pub fn settled(t: &Tag) -> bool {
+    (0..3).all(|i| !t.consent.found[i] || t.consent.settled[i])
 }
 
 /// What goes on the ad request, each only once its platform answered: `gdpr` (1 unless the
@@ -132,46 +211,28 @@ fn callback(f: fn(JsValue)) -> JsValue {
     Closure::<dyn FnMut(JsValue)>::new(f).into_js_value()
 }
 
-/// One change to the platforms' answers. (One type, so `tag::update_signals` is built once.)
+/// One change to the platforms' answers. (One type, so the work closure is built once.)
 enum Change {
     Tcf(Answer<TcfData>),
     Gpp(Answer<GppData>),
     Usp(Answer<String>),
-    /// These platforms (TCF, GPP, USP) timed out.
-    Late([bool; 3]),
 }
 
-/// Records a change; an answer from platform `i` settles it first, so the decision may follow.
-fn change(i: usize, change: Change) {
-    let mut settled = SETTLED.get();
-    settled[i] = true;
-    SETTLED.set(settled);
-    tag::update_signals(move |s| match change {
-        Change::Tcf(a) => s.tcf = a,
-        Change::Gpp(a) => s.gpp = a,
-        Change::Usp(a) => s.usp = a,
-        Change::Late(late) => {
-            if late[TCF] {
-                s.tcf = Answer::TimedOut;
-            }
-            if late[GPP] {
-                s.gpp = Answer::TimedOut;
-            }
-            if late[USP] {
-                s.usp = Answer::TimedOut;
-            }
-        }
+/// Records an answer: it settles its platform, then the decision follows.
+fn change(change: Change) {
+    tag::run(move |t| {
+        let i = match &change {
+            Change::Tcf(_) => TCF,
+            Change::Gpp(_) => GPP,
+            Change::Usp(_) => USP,
+        };
+        t.consent.settled[i] = true;
+        decide::update(t, move |s| match change {
+            Change::Tcf(a) => s.tcf = a,
+            Change::Gpp(a) => s.gpp = a,
+            Change::Usp(a) => s.usp = a,
+        });
     });
-}
-
-/// The timeout: every platform found that has not answered yet counts as `TimedOut`.
-fn time_out() {
-    let (found, settled) = (FOUND.get(), SETTLED.get());
-    let late = [found[0] && !settled[0], found[1] && !settled[1], found[2] && !settled[2]];
-    SETTLED.set(found);
-    if late != [false; 3] {
-        change(TCF, Change::Late(late)); // (the index matters not: all are settled now)
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -194,21 +255,36 @@ fn find_locator(window: &Window) -> Option<Window> {
     None
 }
 
-/// `addEventListener` through the postMessage protocol. (We post an object, so the CMP
-/// answers with objects: the protocol answers in the form it was called.)
-fn post_tcf(window: &Window, target: Window) {
+/// `addEventListener` through the postMessage protocol, to the window holding the locator.
+/// Only that window's answers to this very call count (`on_message`). (We post an object, so
+/// the CMP answers with objects: the protocol answers in the form it was called.)
+fn post_tcf(window: &Window, target: Window) -> bool {
+    let id = crate::web::page::random16(window).map(|r| cat(&[CALL_ID, "-", &crate::core::ids::hex_id(&r)]));
+    let Some(id) = id else { return false };
     let call = object(&[("command", "addEventListener".into()), ("version", 2.into()),
-        ("callId", CALL_ID.into())]);
+        ("callId", id.as_str().into())]);
+    if let Ok(mut l) = LOCATOR.try_borrow_mut() {
+        *l = Some((target.clone().into(), id));
+    }
     let _ = target.post_message(&object(&[("__tcfapiCall", call)]), "*");
     // Listens for the page's lifetime: TCF events keep coming.
     let _ = window.add_event_listener_with_callback("message", callback(on_message).unchecked_ref());
+    true
 }
 
-/// A `message` event: an answer when it carries our `callId` and comes from a window that
-/// hosts a `__tcfapiLocator` (a CMP's).
+/// A `message` event: an answer when the browser vouches for it (`isTrusted`), it comes from
+/// the window the tag asked (`event.source`), and it carries the `callId` of the tag's call.
+/// A frame that merely names itself `__tcfapiLocator`, or answers for another, counts nothing.
 fn on_message(e: JsValue) {
+    if get(&e, "isTrusted").as_bool() != Some(true) {
+        return;
+    }
     let ret = get(&get(&e, "data"), "__tcfapiReturn");
-    if get(&ret, "callId").as_string().as_deref() == Some(CALL_ID) && has_locator(&get(&e, "source")) {
+    let call_id = get(&ret, "callId").as_string();
+    let ours = LOCATOR.try_borrow().ok().is_some_and(|l| {
+        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, &get(&e, "source")))
+    });
+    if ours {
         on_tcf(get(&ret, "returnValue"));
     }
 }
@@ -227,7 +303,7 @@ fn on_tcf(data: JsValue) {
         Some("cmpuishown") => Answer::Pending,
         _ => return,
     };
-    change(TCF, Change::Tcf(tcf));
+    change(Change::Tcf(tcf));
 }
 
 /// `o[n] === true`.
@@ -262,7 +338,7 @@ fn on_gpp(data: JsValue) {
     let ping = if ping.is_object() { ping } else { data };
     if get(&ping, "signalStatus").as_string().as_deref() == Some("ready") {
         let gpp = gpp_data(&ping);
-        change(GPP, Change::Gpp(Answer::Ready(gpp)));
+        change(Change::Gpp(Answer::Ready(gpp)));
     }
 }
 
@@ -320,6 +396,6 @@ fn us_section(id: u16, o: &JsValue) -> UsSection {
 /// `getUSPData`'s `{version, uspString}`; the core judges the string.
 fn on_usp(data: JsValue) {
     if let Some(usp) = get(&data, "uspString").as_string() {
-        change(USP, Change::Usp(Answer::Ready(usp)));
+        change(Change::Usp(Answer::Ready(usp)));
     }
 }

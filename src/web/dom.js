@@ -88,21 +88,67 @@ export function send_final(url, body) {
 
 // Watches the page for the tag: each event is on(kind, value, ratio) with kind 0 = an ad frame's
 // intersection ratio (value: the frame), 1 = visibilitychange, 2 = pagehide, 3 = pageshow from
-// the back/forward cache, 4 = a message (value: the event). Returns the IntersectionObserver
-// (null without one), whose observe() watches a frame.
+// the back/forward cache, 4 = a message (value: the event), 5 = the page's slots changed (an
+// element added or removed). Only events the browser vouches for (isTrusted) count: a page
+// script can dispatch any synthetic event. Returns the IntersectionObserver (null without one).
 export function watch(window, on) {
-  const listen = (target, name, f) => { try { target.addEventListener(name, f); } catch (_) { /* none */ } };
-  listen(window.document, 'visibilitychange', () => on(1, null, 0));
-  listen(window, 'pagehide', () => on(2, null, 0));
-  listen(window, 'pageshow', (e) => { if (e.persisted === true) on(3, null, 0); });
-  listen(window, 'message', (e) => { if (e instanceof MessageEvent) on(4, e, 0); });
+  const call = (kind, value, ratio) => { try { on(kind, value, ratio); } catch (_) { /* the tag's own failure: never the page's */ } };
+  const listen = (target, name, f) => {
+    try { target.addEventListener(name, (e) => { if (e.isTrusted === true) f(e); }); } catch (_) { /* none */ }
+  };
+  const doc = window.document;
+  listen(doc, 'visibilitychange', () => call(1, null, 0));
+  listen(window, 'pagehide', () => call(2, null, 0));
+  listen(window, 'pageshow', (e) => { if (e.persisted === true) call(3, null, 0); });
+  listen(window, 'message', (e) => { if (e instanceof MessageEvent) call(4, e, 0); });
+  // Slots that appear later (a slow page's HTML, a single-page app's new route) or leave: one
+  // call per batch of changes that touched a slot.
+  try {
+    let queued = false;
+    const touches = (nodes) => {
+      for (const n of nodes) {
+        if (n.nodeType === 1 && (n.hasAttribute('data-adtag-slot') || n.querySelector('[data-adtag-slot]'))) return true;
+      }
+      return false;
+    };
+    new MutationObserver((records) => {
+      if (queued) return;
+      for (const r of records) {
+        if (touches(r.addedNodes) || touches(r.removedNodes)) {
+          queued = true;
+          Promise.resolve().then(() => { queued = false; call(5, null, 0); });
+          return;
+        }
+      }
+    }).observe(doc, { childList: true, subtree: true });
+  } catch (_) { /* no MutationObserver: slots are found at start only */ }
   try {
     return new IntersectionObserver((entries) => {
-      for (const e of entries) on(0, e.target, e.intersectionRatio);
-    }, { threshold: [0, 0.3, 0.5, 0.75, 1] });
+      for (const e of entries) call(0, e.target, e.intersectionRatio);
+    }, { threshold: [0, 0.01, 0.25, 0.3, 0.5, 0.75, 1] });
   } catch (_) {
     return null;
   }
+}
+
+// io.observe(el) or io.unobserve(el); a page's patched IntersectionObserver may throw.
+export function observe(io, el, on) {
+  try { if (io) { if (on) io.observe(el); else io.unobserve(el); } } catch (_) { /* patched */ }
+}
+
+// A destroyed slot: its ad removed, its box given back to the page, and marked so that it is
+// not found again.
+export function clear(slot, state) {
+  try {
+    slot.replaceChildren();
+    for (const p of ['display', 'width', 'height', 'overflow']) slot.style.removeProperty(p);
+    slot.setAttribute('data-adtag-state', state);
+  } catch (_) { /* an odd element */ }
+}
+
+// Milliseconds on a monotonic clock (performance.now), for durations; 0 where a page broke it.
+export function now() {
+  try { const t = performance.now(); return t > 0 ? t : 0; } catch (_) { return 0; }
 }
 
 // Runs f once the current work is done (a microtask).
@@ -113,4 +159,9 @@ export function soon(f) {
 // The page's window; null off the main thread.
 export function win() {
   return typeof window == 'object' ? window : null;
+}
+
+// Date.now(), for timestamps; 0 where a page broke it.
+export function epoch() {
+  try { return Date.now(); } catch (_) { return 0; }
 }

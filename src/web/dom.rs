@@ -24,4 +24,12 @@ extern "C" {
     pub fn soon(f: &JsValue);
     /// `on(kind, value, ratio)`; see dom.js.
     pub fn watch(window: &Window, on: &JsValue) -> Option<IntersectionObserver>;
+    /// `io.observe(el)` (`on`) or `io.unobserve(el)`, never throwing.
+    pub fn observe(io: Option<&IntersectionObserver>, el: &web_sys::Element, on: bool);
+    /// A destroyed slot: emptied, its style given back, `data-adtag-state` = `state`.
+    pub fn clear(slot: &HtmlElement, state: &str);
+    /// `performance.now()`, never throwing (0 where the page broke it).
+    pub fn now() -> f64;
+    /// `Date.now()`, never throwing (0 where the page broke it).
+    pub fn epoch() -> f64;
 }

@@ -9,18 +9,20 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn console_error(s: &str);
-    #[wasm_bindgen(js_namespace = console, js_name = log)]
-    fn console_log(s: &str);
+    // `catch`: a page's console that throws must not unwind through the tag (it would leave
+    // the tag's state borrowed for good).
+    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
+    fn console_error(s: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = log)]
+    fn console_log(s: &str) -> Result<(), JsValue>;
 }
 
 pub fn error(msg: &str) {
-    console_error(msg);
+    let _ = console_error(msg);
 }
 
 pub fn debug(enabled: bool, msg: &str) {
     if enabled {
-        console_log(&cat(&["adtag: ", msg]));
+        let _ = console_log(&cat(&["adtag: ", msg]));
     }
 }

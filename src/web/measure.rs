@@ -14,8 +14,9 @@ use crate::core::outbox::{Batch, Outbox};
 use crate::core::session::{self, Session};
 use crate::core::ids;
 use crate::web::cookie_jar::CookieJar;
+use crate::web::decide;
 use crate::web::tag::{self, Tag};
-use crate::web::timer::{Timeout, now_ms};
+use crate::web::timer::{Timeout, epoch_ms as now_ms};
 use crate::web::{http, log, page};
 use web_sys::{Document, Window};
 
@@ -143,25 +144,21 @@ impl Measure {
 
 /// Sends the next batch (one at a time, so a retry keeps its place in the order).
 fn flush() {
-    let Some((url, batch, generation)) = tag::with(|t| {
-        let m = tag::measuring(t)?;
+    tag::run(|t| {
+        let Some(m) = decide::measuring(t) else { return };
         m.flush_timer = None;
         if m.sending {
-            return None;
+            return;
         }
-        let batch = m.outbox.next_batch()?;
+        let Some(batch) = m.outbox.next_batch() else { return };
         m.sending = true;
-        Some((m.url.clone(), batch, m.generation))
-    })
-    .flatten() else {
-        return;
-    };
-    let body = batch.body.clone();
-    http::post_batch(&url, &body, move |ok| delivered(batch, ok, generation));
+        let (url, generation, body) = (m.url.clone(), m.generation, batch.body.clone());
+        http::post_batch(&url, &body, move |ok| delivered(batch, ok, generation));
+    });
 }
 
 fn delivered(batch: Batch, ok: bool, generation: u32) {
-    tag::with(|t| {
+    tag::run(move |t| {
         // No measurement any more (opted out meanwhile), or a newer one: the batch is dropped,
         // not retried.
         let Some(m) = t.measure.as_mut().filter(|m| m.generation == generation) else { return };

@@ -2,6 +2,7 @@
 //! allowed (publisher events stay in the page): viewability from `IntersectionObserver` and
 //! the tab's visibility, clicks reported by the frames the tag built, and the page being
 //! hidden. Beacons for them go out only through `Measure`, which exists only with a permit.
+//! Only events the browser vouches for (`isTrusted`) reach this module (see dom.js `watch`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -9,11 +10,11 @@ use crate::prelude::*;
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
 use crate::web::page::get;
-use crate::web::publisher_events::{emit, object};
+use crate::web::publisher_events::object;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
+use crate::web::{decide, dom};
 use wasm_bindgen::prelude::*;
-use crate::web::dom;
 use web_sys::{IntersectionObserver, MessageEvent, VisibilityState};
 
 /// Clicks on one ad closer together than this count once.
@@ -36,17 +37,22 @@ pub struct Observers {
 
 impl Observers {
     pub fn new(window: &web_sys::Window) -> Observers {
-        // One callback for every kind of event (see dom.js), `Fn` so that one event may arrive
-        // while another is handled (page code run from inside the tag's work).
+        // One callback for every kind of event (see dom.js). Each becomes a piece of work for
+        // the tag, run now or right after the work in progress.
         let on = Closure::<dyn Fn(u32, JsValue, f64)>::new(|kind: u32, value: JsValue, ratio: f64| match kind {
-            0 => slot_seen(|t| t.slots.iter().position(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)), ratio),
-            1 => visibility_changed(),
-            2 => page_hidden(),
-            3 => page_shown(),
-            _ => {
-                // dom.js passes only `MessageEvent`s.
-                frame_message(value.unchecked_ref::<MessageEvent>());
-            }
+            0 => tag::run(move |t| {
+                let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
+                if let Some(id) = id {
+                    update_view(t, id, Some(ratio));
+                }
+            }),
+            1 => tag::run(visibility_changed),
+            2 => tag::run(page_hidden),
+            3 => tag::run(page_shown),
+            // A message (dom.js passes only trusted `MessageEvent`s).
+            4 => tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>())),
+            // The page's slots changed (a slot added or removed).
+            _ => tag::run(crate::web::slots::claim_new),
         });
         let intersection = dom::watch(window, on.as_ref());
         on.forget();
@@ -55,9 +61,12 @@ impl Observers {
 
     /// Starts watching a freshly rendered ad frame.
     pub fn watch(&self, frame: &web_sys::Element) {
-        if let Some(io) = &self.intersection {
-            io.observe(frame);
-        }
+        dom::observe(self.intersection.as_ref(), frame, true);
+    }
+
+    /// Stops watching a frame that is gone.
+    pub fn unwatch(&self, frame: &web_sys::Element) {
+        dom::observe(self.intersection.as_ref(), frame, false);
     }
 }
 
@@ -65,109 +74,105 @@ fn tab_visible(t: &Tag) -> bool {
     t.document.visibility_state() == VisibilityState::Visible
 }
 
-/// A new ratio for the slot `find` picks (or, with a NaN ratio, just a re-check).
-fn slot_seen(find: impl FnOnce(&Tag) -> Option<usize>, ratio: f64) {
-    let Some(Some(i)) = tag::with(|t| find(t)) else { return };
-    update_view(i, Some(ratio));
-}
-
-/// Feeds slot `i`'s viewability machine; on becoming viewable, tells the page and records it.
-fn update_view(i: usize, ratio: Option<f64>) {
-    let Some(Some((slot, ad))) = tag::with(|t| {
-        let visible = tab_visible(t);
-        let now = now_ms() as f64;
-        let slot = t.slots.get_mut(i)?;
-        let view = slot.view.as_mut()?;
-        if let Some(r) = ratio {
-            view.ratio = r;
-        }
-        let became = view.state.observe(now, view.ratio, visible);
-        view.timer = match view.state.due_ms() {
-            Some(due) if !became => Timeout::new((due - now).max(0.0) as u32 + 1, move || update_view(i, None)),
-            _ => None,
-        };
-        if !became {
-            return None;
-        }
-        let (slot, ad) = (slot.name.clone(), slot.ad_id.clone());
-        if let Some(m) = tag::measuring(t) {
-            m.record(Kind::AdViewable { slot: slot.clone(), ad: ad.clone() });
-        }
-        Some((slot, ad))
-    }) else {
-        return;
+/// Feeds slot `id`'s viewability machine (with a new ratio, or just a re-check); on becoming
+/// viewable, records it and tells the page.
+fn update_view(t: &mut Tag, id: u32, ratio: Option<f64>) {
+    let visible = tab_visible(t);
+    let now = now_ms() as f64;
+    let Some(slot) = t.slots.by_id(id) else { return };
+    let generation = slot.generation;
+    let Some(view) = slot.view.as_mut() else { return };
+    let before = view.ratio;
+    if let Some(r) = ratio {
+        view.ratio = r;
+    }
+    let became = view.state.observe(now, view.ratio, visible);
+    view.timer = match view.state.due_ms() {
+        Some(due) if !became => Timeout::new((due - now).max(0.0) as u32 + 1, move || {
+            tag::run(move |t| {
+                if t.slots.iter().any(|s| s.id == id && s.generation == generation) {
+                    update_view(t, id, None);
+                }
+            });
+        }),
+        _ => None,
     };
-    emit("impressionViewable", &object(&[("slot", slot.into()), ("ad", ad.into())]));
+    let name = slot.name.clone();
+    if ratio.is_some() && view.ratio != before {
+        // Whole percent (no_std has no f64::round; ratios are in 0..=1).
+        let percent = (view.ratio * 100.0 + 0.5) as u32;
+        tag::notify("slotVisibilityChanged", object(&[("slot", name.as_str().into()), ("inViewPercentage", percent.into())]));
+    }
+    if !became {
+        return;
+    }
+    let ad = slot.ad_id.clone();
+    if let Some(m) = decide::measuring(t) {
+        m.record(Kind::AdViewable { slot: name.clone(), ad: ad.clone() });
+    }
+    tag::notify("impressionViewable", object(&[("slot", name.into()), ("ad", ad.into())]));
 }
 
 /// A click reported by a frame: only a message from the very frame the tag built for that
 /// slot, carrying that frame's random token, counts, and at most one a second per slot (the
 /// creative itself could post the message in a loop).
-fn frame_message(e: &MessageEvent) {
+fn frame_message(t: &mut Tag, e: &MessageEvent) {
     let data = e.data();
     if get(&data, "adtag").as_string().as_deref() != Some("click") {
         return;
     }
     let token = get(&data, "token").as_string().unwrap_or_default();
     let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
-    let Some(Some((slot, ad))) = tag::with(|t| {
-        let now = now_ms();
-        let slot = t.slots.iter_mut().find(|s| {
-            !token.is_empty()
-                && s.token == token
-                && s.frame.as_ref().and_then(|f| f.content_window()).is_some_and(|w| JsValue::from(w) == source)
-        })?;
-        if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS {
-            return None;
-        }
-        slot.last_click_ms = now;
-        let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
-        if let Some(m) = tag::measuring(t) {
-            m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
-        }
-        Some((name, ad))
+    let now = now_ms();
+    let Some(slot) = t.slots.iter_mut().find(|s| {
+        !token.is_empty()
+            && s.token == token
+            && s.frame.as_ref().and_then(|f| f.content_window()).is_some_and(|w| JsValue::from(w) == source)
     }) else {
         return;
     };
-    emit("adClick", &object(&[("slot", slot.into()), ("ad", ad.into())]));
+    if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS {
+        return;
+    }
+    slot.last_click_ms = now;
+    let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
+    if let Some(m) = decide::measuring(t) {
+        m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
+    }
+    tag::notify("adClick", object(&[("slot", name.into()), ("ad", ad.into())]));
 }
 
-fn visibility_changed() {
-    let hidden = tag::with(|t| !tab_visible(t)).unwrap_or(false);
-    if hidden {
-        page_hidden();
+fn visibility_changed(t: &mut Tag) {
+    if tab_visible(t) {
+        page_shown(t);
     } else {
-        page_shown();
+        page_hidden(t);
     }
     // Hidden tabs pause viewability; shown again, the runs restart.
-    let n = tag::with(|t| t.slots.len()).unwrap_or(0);
-    for i in 0..n {
-        update_view(i, None);
+    let ids: Vec<u32> = t.slots.iter().map(|s| s.id).collect();
+    for id in ids {
+        update_view(t, id, None);
     }
 }
 
-fn page_shown() {
-    tag::with(|t| {
-        if let Some(o) = t.observers.as_mut() {
-            o.shown_at = now_ms();
-            o.hidden_reported = false;
-        }
-    });
+fn page_shown(t: &mut Tag) {
+    if let Some(o) = t.observers.as_mut() {
+        o.shown_at = now_ms();
+        o.hidden_reported = false;
+    }
 }
 
-/// The page is hidden or going away: `session_end`, then everything queued goes out with
-/// `sendBeacon`. `pagehide` after a `visibilitychange` to hidden reports nothing twice.
-fn page_hidden() {
-    tag::with(|t| {
-        let Some(o) = t.observers.as_mut() else { return };
-        if o.hidden_reported {
-            return;
-        }
-        o.hidden_reported = true;
-        let duration_ms = now_ms().saturating_sub(o.shown_at);
-        if let Some(m) = tag::measuring(t) {
-            m.record(Kind::SessionEnd { duration_ms });
-            m.flush_final();
-        }
-    });
+/// The page is hidden or going away: `session_end`, then everything queued goes out at once.
+/// `pagehide` after a `visibilitychange` to hidden reports nothing twice.
+fn page_hidden(t: &mut Tag) {
+    let Some(o) = t.observers.as_mut() else { return };
+    if o.hidden_reported {
+        return;
+    }
+    o.hidden_reported = true;
+    let duration_ms = now_ms().saturating_sub(o.shown_at);
+    if let Some(m) = decide::measuring(t) {
+        m.record(Kind::SessionEnd { duration_ms });
+        m.flush_final();
+    }
 }

@@ -25,3 +25,9 @@ pub fn collapse(slot: &HtmlElement) {
 pub fn render(document: &Document, slot: &HtmlElement, plan: &RenderPlan, token: &str) -> Option<HtmlIFrameElement> {
     dom::render(document, slot, plan.width, plan.height, SANDBOX, &srcdoc(plan, token))
 }
+
+/// A destroyed slot: its ad removed, its box given back to the page, marked `state` so that
+/// it is not found again.
+pub fn clear(slot: &HtmlElement, state: &str) {
+    dom::clear(slot, state);
+}

@@ -34,8 +34,16 @@ impl Drop for Timeout {
     }
 }
 
-/// Milliseconds since the epoch (`Date.now()`), never negative.
+/// Milliseconds on the page's monotonic clock (`performance.now()`): durations, viewability
+/// and sessions never jump with the wall clock, and a page that breaks the clock can't make
+/// the tag throw.
 pub fn now_ms() -> u64 {
-    let t = js_sys::Date::now();
+    crate::web::dom::now() as u64
+}
+
+/// Milliseconds since the epoch (`Date.now()`), for event timestamps only; 0 where the page
+/// broke `Date.now`.
+pub fn epoch_ms() -> u64 {
+    let t = crate::web::dom::epoch();
     if t > 0.0 { t as u64 } else { 0 }
 }

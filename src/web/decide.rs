@@ -1,0 +1,137 @@
+//! The decision loop: every signal change goes through `update`, which decides again and
+//! carries out what changed (measurement started or stopped, the tag's cookies deleted on a
+//! refusal, the page told, the ads requested once the first decision exists).
+//!
+//! Until every signal has answered or timed out nothing leaves the page but the list request,
+//! and no cookie of the tag is touched.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::core::{cat, cat_with};
+
+use crate::core::decision::{Decision, Reason, decide};
+use crate::core::signals::{ListState, Signals};
+use crate::core::{cookies, site_list};
+use crate::web::http::{self, FetchError};
+use crate::web::measure::Measure;
+use crate::web::tag::{self, Tag};
+use crate::web::{consent, cookie_jar, log, page, page_api, slots};
+use web_sys::Document;
+
+/// How long the child-directed list may take before it counts as unavailable (and the page
+/// as child-directed). Short, because the ads wait for the decision.
+pub const LIST_TIMEOUT_MS: u32 = 1500;
+
+/// Asks for the child-directed list; its answer (or failure) becomes the list signal.
+pub fn fetch_site_list(url: &str) {
+    http::get_text(url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
+        tag::run(move |t| {
+            let state = match result {
+                Err(FetchError::Timeout) => ListState::TimedOut,
+                Err(_) => ListState::Failed,
+                Ok((status, body)) => match site_list::parse(status, &body) {
+                    Err(_) => ListState::Failed,
+                    Ok(list) if list.covers(&t.location.hostname) => ListState::Listed,
+                    Ok(_) => ListState::NotListed,
+                },
+            };
+            update(t, |s| s.site_list = state);
+        });
+    }));
+}
+
+/// Records a signal change, then decides again.
+pub fn update(t: &mut Tag, change: impl FnOnce(&mut Signals)) {
+    change(&mut t.signals);
+    decide_again(t);
+}
+
+/// Decides from what is known now and carries out what changed. Before deciding it looks
+/// again at what another party may have changed since: the opt-out cookie (another tab) and
+/// consent platforms that appeared on the page (they rule from then on).
+pub fn decide_again(t: &mut Tag) {
+    t.signals.opt_out_cookie = page_api::opted_out_here() || opted_out(&t.document, &t.config.opt_out_cookie);
+    consent::look_again(t);
+    let decision = decide(&t.signals);
+    let changed = decision != t.decision;
+    let first = !t.decided && ready(t);
+    t.decision = decision;
+    page_api::remember(&t.decision);
+    if first {
+        t.decided = true;
+    }
+    if t.decided {
+        apply(t);
+    }
+    // The page hears of the decision once it is made, then of each change; not of the
+    // provisional ones while signals are still arriving.
+    if first || (t.decided && changed) {
+        announce(t);
+    }
+    if first {
+        slots::request_all(t);
+    }
+}
+
+/// The opt-out cookie is set, or can't be read at all (a sandboxed frame: unknown means no).
+pub fn opted_out(document: &Document, name: &str) -> bool {
+    page::cookies(document).is_none_or(|c| cookies::opted_out(&c, name))
+}
+
+/// The measurement, if collection is still allowed at this moment. Every event goes through
+/// here: the signals another party can change without telling us (the opt-out cookie from
+/// another tab, a consent platform that appeared) are looked at again first.
+pub fn measuring(t: &mut Tag) -> Option<&mut Measure> {
+    t.measure.as_ref()?;
+    decide_again(t);
+    t.measure.as_mut()
+}
+
+/// Has every signal answered (or timed out)? Until then the tag waits to decide.
+fn ready(t: &Tag) -> bool {
+    t.signals.site_list != ListState::Pending && consent::settled(t)
+}
+
+/// Starts or stops measurement to match the decision.
+fn apply(t: &mut Tag) {
+    match (t.decision.permit(), t.measure.is_some()) {
+        (Some(permit), false) => {
+            t.measure = Measure::start(permit, t, !t.page_view_sent);
+            t.page_view_sent |= t.measure.is_some();
+        }
+        (None, true) => {
+            if let Some(m) = t.measure.take() {
+                m.stop();
+            }
+            // A refusal (consent withdrawn, opted out, GPC...) deletes what the tag stored, as
+            // `optOut()` does; a platform that is only pending or late stops collection but
+            // keeps the visitor's identifier until it answers.
+            if refuses(&t.decision) {
+                cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
+                log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Does the decision hold a refusal, rather than only signals that have not answered yet?
+fn refuses(d: &Decision) -> bool {
+    d.reasons.iter().any(|r| {
+        !matches!(r, Reason::TcfPending | Reason::TcfTimeout | Reason::GppPending | Reason::GppTimeout
+            | Reason::UspPending | Reason::UspTimeout | Reason::ChildDirectedListUnavailable | Reason::TcfNoPersonalization)
+    })
+}
+
+/// Tells the page (and, with `data-debug`, the console) the decision.
+fn announce(t: &Tag) {
+    let d = &t.decision;
+    log::debug(t.config.debug, &cat(&["decision: collect=", bool_str(d.collect), " personalized=",
+        bool_str(d.personalized), " childDirected=", bool_str(d.child_directed),
+        " reasons=[", &cat_with(&page_api::reason_list(d), ","), "]"]));
+    tag::notify("decision", page_api::decision_object(d));
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
