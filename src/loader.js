@@ -43,6 +43,8 @@
         tag.optIn = guard(m.opt_in);
         tag.decision = guard(m.decision);
         tag.on = guard(m.on);
+        tag.refresh = guard(m.refresh);
+        tag.destroySlots = guard(m.destroy_slots);
         tag.version = m.version();
         if (m.start(me) !== 0) return; // bad config: already reported, the tag does nothing
         // Functions queued before the tag was ready run now, in order; later pushes run at once.

@@ -2,6 +2,7 @@
 //! as arguments; decisions, URLs, render plans and event batches come out.
 
 pub mod ad;
+pub mod audit;
 pub mod config;
 pub mod consent;
 pub mod cookie_write;

@@ -103,16 +103,23 @@ fn apply(t: &mut Tag) {
             if let Some(m) = t.measure.take() {
                 m.stop();
             }
-            // A refusal (consent withdrawn, opted out, GPC...) deletes what the tag stored, as
-            // `optOut()` does; a platform that is only pending or late stops collection but
-            // keeps the visitor's identifier until it answers.
-            if refuses(&t.decision) {
-                cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
-                log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
-            }
         }
         _ => {}
     }
+    // A refusal (consent refused or withdrawn, an opt-out, GPC...) leaves none of the tag's
+    // cookies behind, as `optOut()` does, whether this page or an earlier one set them. A
+    // platform that is only pending or late stops collection but keeps the identifier until
+    // it answers.
+    if t.measure.is_none() && refuses(&t.decision) && tag_cookies_present(t) {
+        cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
+        log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
+    }
+}
+
+/// Is any cookie of the tag in the jar? Only the names are looked at, to delete them.
+fn tag_cookies_present(t: &Tag) -> bool {
+    let Some(jar) = page::cookies(&t.document) else { return false };
+    cookies::tag_cookie_names(&t.config.publisher).iter().any(|name| cookies::get(&jar, name).is_some())
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?
