@@ -246,7 +246,9 @@ fn near(top: f64, bottom: f64, vh: f64, fetch: u32, render: u32) -> (bool, bool)
 #[test]
 fn margins_in_viewport_heights() {
     // Viewport 800 px high; margins 500% (4000 px) and 200% (1600 px).
-    let cases: &[((f64, f64), (bool, bool))] = &[
+    // ((top, bottom), (in fetch margin, in render margin))
+    type Case = ((f64, f64), (bool, bool));
+    let cases: &[Case] = &[
         ((100.0, 350.0), (true, true)),           // in view
         ((790.0, 1040.0), (true, true)),          // partly in view
         ((2400.0, 2650.0), (true, true)),         // exactly at the render margin

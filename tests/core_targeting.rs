@@ -9,7 +9,10 @@ use proptest::prelude::*;
 use Source::{Page, Slot};
 use TargetingError::*;
 
-fn entries(pairs: &[(&str, &[&str])]) -> Targeting {
+/// Keys with their values, as a table writes them.
+type Pairs<'a> = &'a [(&'a str, &'a [&'a str])];
+
+fn entries(pairs: Pairs<'_>) -> Targeting {
     Targeting {
         entries: pairs
             .iter()
@@ -26,7 +29,7 @@ fn parse(json: &str) -> (Targeting, Vec<TargetingError>) {
 
 #[test]
 fn good_targeting() {
-    let cases: &[(&str, &[(&str, &[&str])])] = &[
+    let cases: &[(&str, Pairs<'_>)] = &[
         ("{}", &[]),
         (r#"{"section":"sport"}"#, &[("section", &["sport"])]),
         (
@@ -50,7 +53,7 @@ fn good_targeting() {
 #[test]
 fn each_bad_entry_is_named_and_left_out() {
     let s = |v: &str| v.to_string();
-    let cases: &[(&str, &[(&str, &[&str])], Vec<TargetingError>)] = &[
+    let cases: &[(&str, Pairs<'_>, Vec<TargetingError>)] = &[
         ("", &[], vec![NotAnObject(Slot)]),
         ("section=sport", &[], vec![NotAnObject(Slot)]),
         (r#"["a"]"#, &[], vec![NotAnObject(Slot)]),
