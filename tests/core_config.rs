@@ -4,7 +4,7 @@ use adtag::core::config::{
     self, CollapseEmptySlots, Config, ConfigError, ConsentPlatforms, DEFAULT_LAZY_LOAD,
     DEFAULT_OPT_OUT_COOKIE, LazyLoad, RawConfig,
 };
-use adtag::core::targeting::{Source, Targeting, TargetingError};
+use adtag::core::targeting::{Problem, Source, Targeting, TargetingError};
 use proptest::prelude::*;
 
 const SRC: Option<&str> = Some("https://Ads.Example.com/adtag.js?v=1");
@@ -525,6 +525,10 @@ fn collapse_empty_slots() {
     }
 }
 
+fn page_error(problem: Problem, key: &str) -> TargetingError {
+    TargetingError { source: Source::Page, problem, key: key.into(), value: String::new() }
+}
+
 #[test]
 fn page_targeting_never_fails_the_config() {
     let field: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.targeting;
@@ -536,14 +540,14 @@ fn page_targeting_never_fails_the_config() {
     assert_eq!(
         c.targeting_errors,
         vec![
-            TargetingError::BadKey(Source::Page, "bad key".into()),
-            TargetingError::BadType(Source::Page, "n".into()),
+            page_error(Problem::BadKey, "bad key"),
+            page_error(Problem::BadType, "n"),
         ]
     );
     for input in ["(unreadable)", "[1]", "true", ""] {
         let c = resolve_attrs(&with(field, input)).unwrap();
         assert!(c.targeting.is_empty());
-        assert_eq!(c.targeting_errors, vec![TargetingError::NotAnObject(Source::Page)], "{input:?}");
+        assert_eq!(c.targeting_errors, vec![page_error(Problem::NotAnObject, "")], "{input:?}");
     }
 }
 

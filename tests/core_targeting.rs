@@ -2,12 +2,16 @@
 //! Key-value targeting (SPEC §8): validation by entry, slot over page, the `tgt` value.
 
 use adtag::core::targeting::{
-    self, MAX_JSON_BYTES, MAX_PARAM_BYTES, Source, Targeting, TargetingError,
+    self, MAX_JSON_BYTES, MAX_PARAM_BYTES, Problem, Source, Targeting, TargetingError,
 };
 use proptest::prelude::*;
 
 use Source::{Page, Slot};
-use TargetingError::*;
+use Problem::*;
+
+fn err(source: Source, problem: Problem, key: impl Into<String>, value: impl Into<String>) -> TargetingError {
+    TargetingError { source, problem, key: key.into(), value: value.into() }
+}
 
 /// Keys with their values, as a table writes them.
 type Pairs<'a> = &'a [(&'a str, &'a [&'a str])];
@@ -54,60 +58,60 @@ fn good_targeting() {
 fn each_bad_entry_is_named_and_left_out() {
     let s = |v: &str| v.to_string();
     let cases: &[(&str, Pairs<'_>, Vec<TargetingError>)] = &[
-        ("", &[], vec![NotAnObject(Slot)]),
-        ("section=sport", &[], vec![NotAnObject(Slot)]),
-        (r#"["a"]"#, &[], vec![NotAnObject(Slot)]),
-        (r#""a""#, &[], vec![NotAnObject(Slot)]),
-        ("null", &[], vec![NotAnObject(Slot)]),
-        (r#"{"a":"b""#, &[], vec![NotAnObject(Slot)]),
+        ("", &[], vec![err(Slot, NotAnObject, "", "")]),
+        ("section=sport", &[], vec![err(Slot, NotAnObject, "", "")]),
+        (r#"["a"]"#, &[], vec![err(Slot, NotAnObject, "", "")]),
+        (r#""a""#, &[], vec![err(Slot, NotAnObject, "", "")]),
+        ("null", &[], vec![err(Slot, NotAnObject, "", "")]),
+        (r#"{"a":"b""#, &[], vec![err(Slot, NotAnObject, "", "")]),
         (
             r#"{"bad key":"x","ok":"y"}"#,
             &[("ok", &["y"])],
-            vec![BadKey(Slot, s("bad key"))],
+            vec![err(Slot, BadKey, s("bad key"), "")],
         ),
         (
             r#"{"":"x","abcdefghijklmnopqrstu":"x","é":"x","a.b":"x","a=b":"x"}"#,
             &[],
             vec![
-                BadKey(Slot, s("")),
-                BadKey(Slot, s("abcdefghijklmnopqrstu")),
-                BadKey(Slot, s("é")),
-                BadKey(Slot, s("a.b")),
-                BadKey(Slot, s("a=b")),
+                err(Slot, BadKey, s(""), ""),
+                err(Slot, BadKey, s("abcdefghijklmnopqrstu"), ""),
+                err(Slot, BadKey, s("é"), ""),
+                err(Slot, BadKey, s("a.b"), ""),
+                err(Slot, BadKey, s("a=b"), ""),
             ],
         ),
         (
             r#"{"n":1,"b":true,"z":null,"o":{},"e":[],"m":["a",1],"ok":"y"}"#,
             &[("ok", &["y"])],
             vec![
-                BadType(Slot, s("n")),
-                BadType(Slot, s("b")),
-                BadType(Slot, s("z")),
-                BadType(Slot, s("o")),
-                BadType(Slot, s("e")),
-                BadType(Slot, s("m")),
+                err(Slot, BadType, s("n"), ""),
+                err(Slot, BadType, s("b"), ""),
+                err(Slot, BadType, s("z"), ""),
+                err(Slot, BadType, s("o"), ""),
+                err(Slot, BadType, s("e"), ""),
+                err(Slot, BadType, s("m"), ""),
             ],
         ),
         (
             r#"{"k":["ok","a,b","","x&y=z","tab\tbed","01234567890123456789012345678901234567890"]}"#,
             &[("k", &["ok"])],
             vec![
-                BadValue(Slot, s("k"), s("a,b")),
-                BadValue(Slot, s("k"), s("")),
-                BadValue(Slot, s("k"), s("x&y=z")),
-                BadValue(Slot, s("k"), s("tab\tbed")),
-                BadValue(Slot, s("k"), s("01234567890123456789012345678901234567890")),
+                err(Slot, BadValue, s("k"), s("a,b")),
+                err(Slot, BadValue, s("k"), s("")),
+                err(Slot, BadValue, s("k"), s("x&y=z")),
+                err(Slot, BadValue, s("k"), s("tab\tbed")),
+                err(Slot, BadValue, s("k"), s("01234567890123456789012345678901234567890")),
             ],
         ),
         (
             r#"{"k":"<script>"}"#,
             &[],
-            vec![BadValue(Slot, s("k"), s("<script>"))],
+            vec![err(Slot, BadValue, s("k"), s("<script>"))],
         ),
         (
             r#"{"k":["1","2","3","4","5","6","7","8","9","10","11","12"]}"#,
             &[("k", &["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"])],
-            vec![TooManyValues(Slot, s("k"))],
+            vec![err(Slot, TooManyValues, s("k"), "")],
         ),
     ];
     for (json, want, errors) in cases {
@@ -117,7 +121,7 @@ fn each_bad_entry_is_named_and_left_out() {
     for c in "\"'=!+#*~;^()<>[],&".chars() {
         let value = format!("a{c}b");
         let json = format!(r#"{{"k":{}}}"#, serde_like_string(&value));
-        assert_eq!(parse(&json).1, vec![BadValue(Slot, s("k"), value)], "{c}");
+        assert_eq!(parse(&json).1, vec![err(Slot, BadValue, s("k"), value)], "{c}");
     }
 }
 
@@ -134,16 +138,16 @@ fn at_most_twenty_keys_per_source() {
     let (t, errors) = parse(&format!("{{{}}}", keys.join(",")));
     assert_eq!(t.entries.len(), 20);
     assert_eq!(t.entries[19].0, "k19");
-    let want: Vec<TargetingError> = (20..25).map(|i| TooManyKeys(Slot, format!("k{i}"))).collect();
+    let want: Vec<TargetingError> = (20..25).map(|i| err(Slot, TooManyKeys, format!("k{i}"), "")).collect();
     assert_eq!(errors, want);
 }
 
 #[test]
 fn oversized_json_is_refused_unread() {
     let big = format!(r#"{{"k":"v"{}}}"#, " ".repeat(MAX_JSON_BYTES));
-    assert_eq!(parse(&big), (Targeting::default(), vec![NotAnObject(Slot)]));
+    assert_eq!(parse(&big), (Targeting::default(), vec![err(Slot, NotAnObject, "", "")]));
     let deep = "[".repeat(100);
-    assert_eq!(parse(&deep).1, vec![NotAnObject(Slot)]);
+    assert_eq!(parse(&deep).1, vec![err(Slot, NotAnObject, "", "")]);
 }
 
 #[test]
@@ -190,10 +194,10 @@ fn param_stays_within_its_budget() {
     assert_eq!(
         errors,
         vec![
-            TooLong(Slot, "s2".into()),
-            TooLong(Page, "p0".into()),
-            TooLong(Page, "p1".into()),
-            TooLong(Page, "p2".into()),
+            err(Slot, TooLong, "s2", ""),
+            err(Page, TooLong, "p0", ""),
+            err(Page, TooLong, "p1", ""),
+            err(Page, TooLong, "p2", ""),
         ]
     );
     // A smaller key after a dropped one still fits.
@@ -207,19 +211,19 @@ fn param_stays_within_its_budget() {
 #[test]
 fn messages_name_the_source_the_key_and_the_problem() {
     let cases: &[(TargetingError, &str)] = &[
-        (NotAnObject(Slot), "adtag: targeting (data-adtag-targeting) ignored: must be a JSON object of strings or arrays of strings"),
-        (NotAnObject(Page), "adtag: targeting (adtag.config.targeting) ignored: must be a JSON object of strings or arrays of strings"),
-        (BadKey(Slot, "a b".into()), "adtag: targeting (data-adtag-targeting) key \"a b\" ignored: must be 1 to 20 letters, digits, _ or -"),
-        (BadType(Page, "n".into()), "adtag: targeting (adtag.config.targeting) key \"n\" ignored: its value must be a string or an array of strings"),
-        (BadValue(Slot, "k".into(), "a,b".into()), "adtag: targeting (data-adtag-targeting) key \"k\" value \"a,b\" ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters"),
-        (TooManyValues(Slot, "k".into()), "adtag: targeting (data-adtag-targeting) key \"k\" has more than 10 values: the first 10 are sent"),
-        (TooManyKeys(Page, "k21".into()), "adtag: targeting (adtag.config.targeting) key \"k21\" ignored: more than 20 keys"),
-        (TooLong(Slot, "k".into()), "adtag: targeting (data-adtag-targeting) key \"k\" ignored: targeting over 1024 bytes"),
+        (err(Slot, NotAnObject, "", ""), "adtag: targeting (data-adtag-targeting) ignored: must be a JSON object of strings or arrays of strings"),
+        (err(Page, NotAnObject, "", ""), "adtag: targeting (adtag.config.targeting) ignored: must be a JSON object of strings or arrays of strings"),
+        (err(Slot, BadKey, "a b", ""), "adtag: targeting (data-adtag-targeting) key \"a b\" ignored: must be 1 to 20 letters, digits, _ or -"),
+        (err(Page, BadType, "n", ""), "adtag: targeting (adtag.config.targeting) key \"n\" ignored: its value must be a string or an array of strings"),
+        (err(Slot, BadValue, "k", "a,b"), "adtag: targeting (data-adtag-targeting) key \"k\" value \"a,b\" ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters"),
+        (err(Slot, TooManyValues, "k", ""), "adtag: targeting (data-adtag-targeting) key \"k\" has more than 10 values: the first 10 are sent"),
+        (err(Page, TooManyKeys, "k21", ""), "adtag: targeting (adtag.config.targeting) key \"k21\" ignored: more than 20 keys"),
+        (err(Slot, TooLong, "k", ""), "adtag: targeting (data-adtag-targeting) key \"k\" ignored: targeting over 1024 bytes"),
     ];
     for (err, want) in cases {
         assert_eq!(err.to_string(), *want);
     }
-    let err = BadValue(Slot, "k".into(), "a\nb".into());
+    let err = err(Slot, BadValue, "k", "a\nb");
     assert!(!err.to_string().contains('\n'));
 }
 

@@ -220,9 +220,7 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
         if i > 0 {
             out.push(',');
         }
-        crate::core::events::push_u64(&mut out, size.width.into());
-        out.push('x');
-        crate::core::events::push_u64(&mut out, size.height.into());
+        push_size(&mut out, *size);
     }
     param(&mut out, "url", url::page_url_for_ad(req.page_url, req.collect));
     param(&mut out, "npa", flag(req.npa));
@@ -249,6 +247,13 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
         param(&mut out, "tgt", req.targeting);
     }
     out
+}
+
+/// `WxH`.
+fn push_size(out: &mut String, size: SlotSize) {
+    crate::core::events::push_u64(out, size.width.into());
+    out.push('x');
+    crate::core::events::push_u64(out, size.height.into());
 }
 
 /// Response bodies larger than this are refused unread.
@@ -303,9 +308,7 @@ impl AdError {
             AdError::BadClickUrl => ("clickUrl is not an http(s) URL", None),
             AdError::WrongSize(size) => {
                 let mut wxh = String::new();
-                crate::core::events::push_u64(&mut wxh, size.width.into());
-                wxh.push('x');
-                crate::core::events::push_u64(&mut wxh, size.height.into());
+                push_size(&mut wxh, *size);
                 wxh.push_str(" is not a size the slot asked for");
                 ("ad size ", Some(wxh))
             }

@@ -41,24 +41,35 @@ pub enum Source {
     Page,
 }
 
-/// One bad entry, left out. Keys and values are carried as given (cut in the message).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetingError {
+/// What is wrong with one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
     /// Not a JSON object (malformed, another type, or over `MAX_JSON_BYTES`): all ignored.
-    NotAnObject(Source),
+    NotAnObject,
     /// A key that is not 1 to 20 ASCII letters, digits, `_` or `-`.
-    BadKey(Source, String),
-    /// The value of this key is neither a string nor a non-empty array of strings.
-    BadType(Source, String),
-    /// A value (of this key) that is empty, longer than 40 characters, or holds a control
-    /// character or one of `"'=!+#*~;^()<>[],&`.
-    BadValue(Source, String, String),
-    /// This key lists more than `MAX_VALUES` values: the first ones are kept.
-    TooManyValues(Source, String),
-    /// This key comes after `MAX_KEYS` good ones from the same source.
-    TooManyKeys(Source, String),
-    /// This key would take `tgt` past `MAX_PARAM_BYTES`.
-    TooLong(Source, String),
+    BadKey,
+    /// The key's value is neither a string nor a non-empty array of strings.
+    BadType,
+    /// A value that is empty, longer than 40 characters, or holds a control character or one
+    /// of `"'=!+#*~;^()<>[],&`.
+    BadValue,
+    /// The key lists more than `MAX_VALUES` values: the first ones are kept.
+    TooManyValues,
+    /// The key comes after `MAX_KEYS` good ones from the same source.
+    TooManyKeys,
+    /// The key would take `tgt` past `MAX_PARAM_BYTES`.
+    TooLong,
+}
+
+/// One bad entry, left out (or, for `TooManyValues`, cut), named by its key (and value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetingError {
+    pub source: Source,
+    pub problem: Problem,
+    /// The key as given; empty for `NotAnObject`.
+    pub key: String,
+    /// The value as given, for `BadValue`; empty otherwise.
+    pub value: String,
 }
 
 impl fmt::Display for TargetingError {
@@ -71,35 +82,44 @@ impl TargetingError {
     /// One line: `adtag: targeting (data-adtag-targeting) key "a b" ignored: must be 1 to 20
     /// letters, digits, _ or -` (the `Display` text, without `core::fmt`).
     pub fn message(&self) -> String {
-        use TargetingError::*;
-        let (source, key, value, problem) = match self {
-            NotAnObject(s) => (s, None, None, "ignored: must be a JSON object of strings or arrays of strings"),
-            BadKey(s, k) => (s, Some(k), None, "ignored: must be 1 to 20 letters, digits, _ or -"),
-            BadType(s, k) => (s, Some(k), None, "ignored: its value must be a string or an array of strings"),
-            BadValue(s, k, v) => (s, Some(k), Some(v), "ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters"),
-            TooManyValues(s, k) => (s, Some(k), None, "has more than 10 values: the first 10 are sent"),
-            TooManyKeys(s, k) => (s, Some(k), None, "ignored: more than 20 keys"),
-            TooLong(s, k) => (s, Some(k), None, "ignored: targeting over 1024 bytes"),
+        let problem = match self.problem {
+            Problem::NotAnObject => "ignored: must be a JSON object of strings or arrays of strings",
+            Problem::BadKey => "ignored: must be 1 to 20 letters, digits, _ or -",
+            Problem::BadType => "ignored: its value must be a string or an array of strings",
+            Problem::BadValue => "ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters",
+            Problem::TooManyValues => "has more than 10 values: the first 10 are sent",
+            Problem::TooManyKeys => "ignored: more than 20 keys",
+            Problem::TooLong => "ignored: targeting over 1024 bytes",
         };
         let mut line = String::from("adtag: targeting (");
-        line.push_str(match source {
+        line.push_str(match self.source {
             Source::Slot => "data-adtag-targeting",
             Source::Page => "adtag.config.targeting",
         });
         line.push_str(") ");
-        if let Some(k) = key {
+        if self.problem != Problem::NotAnObject {
             line.push_str("key ");
-            crate::core::config::push_quoted(&mut line, k);
+            crate::core::config::push_quoted(&mut line, &self.key);
             line.push(' ');
         }
-        if let Some(v) = value {
+        if self.problem == Problem::BadValue {
             line.push_str("value ");
-            crate::core::config::push_quoted(&mut line, v);
+            crate::core::config::push_quoted(&mut line, &self.value);
             line.push(' ');
         }
         line.push_str(problem);
         line
     }
+}
+
+/// Records one bad entry (one function for every kind: less code than building each).
+fn report(errors: &mut Vec<TargetingError>, source: Source, problem: Problem, key: &str, value: &str) {
+    errors.push(TargetingError {
+        source,
+        problem,
+        key: key.to_owned(),
+        value: value.to_owned(),
+    });
 }
 
 /// Validated targeting from one source: keys in the order given, each with 1 to `MAX_VALUES`
@@ -132,7 +152,7 @@ pub fn parse(text: &str, source: Source, errors: &mut Vec<TargetingError>) -> Ta
     match value {
         Some(v @ Value::Obj(_)) => from_value(&v, source, errors),
         _ => {
-            errors.push(TargetingError::NotAnObject(source));
+            report(errors, source, Problem::NotAnObject, "", "");
             Targeting::default()
         }
     }
@@ -141,36 +161,36 @@ pub fn parse(text: &str, source: Source, errors: &mut Vec<TargetingError>) -> Ta
 /// Validates a parsed JSON object (anything else is `NotAnObject`).
 pub fn from_value(value: &Value, source: Source, errors: &mut Vec<TargetingError>) -> Targeting {
     let Value::Obj(members) = value else {
-        errors.push(TargetingError::NotAnObject(source));
+        report(errors, source, Problem::NotAnObject, "", "");
         return Targeting::default();
     };
     let mut out = Targeting::default();
     for (key, v) in members {
         if !is_key(key) {
-            errors.push(TargetingError::BadKey(source, key.clone()));
+            report(errors, source, Problem::BadKey, key, "");
             continue;
         }
         let items: &[Value] = match v {
             Value::Str(_) => core::slice::from_ref(v),
             Value::Arr(items) if !items.is_empty() => items,
             _ => {
-                errors.push(TargetingError::BadType(source, key.clone()));
+                report(errors, source, Problem::BadType, key, "");
                 continue;
             }
         };
         let mut values = Vec::new();
         for item in items {
             let Some(s) = item.as_str() else {
-                errors.push(TargetingError::BadType(source, key.clone()));
+                report(errors, source, Problem::BadType, key, "");
                 values.clear();
                 break;
             };
             if !is_value(s) {
-                errors.push(TargetingError::BadValue(source, key.clone(), s.to_string()));
+                report(errors, source, Problem::BadValue, key, s);
             } else if values.iter().any(|x| x == s) {
                 // Said twice: sent once.
             } else if values.len() == MAX_VALUES {
-                errors.push(TargetingError::TooManyValues(source, key.clone()));
+                report(errors, source, Problem::TooManyValues, key, "");
                 break;
             } else {
                 values.push(s.to_string());
@@ -180,7 +200,7 @@ pub fn from_value(value: &Value, source: Source, errors: &mut Vec<TargetingError
             continue;
         }
         if out.entries.len() == MAX_KEYS {
-            errors.push(TargetingError::TooManyKeys(source, key.clone()));
+            report(errors, source, Problem::TooManyKeys, key, "");
             continue;
         }
         out.entries.push((key.clone(), values));
@@ -215,7 +235,7 @@ pub fn param(page: &Targeting, slot: &Targeting, errors: &mut Vec<TargetingError
             crate::core::url::push_encoded(&mut entry, v);
         }
         if out.len() + entry.len() > MAX_PARAM_BYTES {
-            errors.push(TargetingError::TooLong(source, key.clone()));
+            report(errors, source, Problem::TooLong, key, "");
         } else {
             out.push_str(&entry);
         }
