@@ -12,10 +12,22 @@ fn size(width: u32, height: u32) -> SlotSize {
 /// Every size the older tables' answers use, requested at once: these tests are about the
 /// other fields.
 const ANY: &[SlotSize] = &[
-    SlotSize { width: 300, height: 250 },
-    SlotSize { width: 728, height: 90 },
-    SlotSize { width: 1, height: 2000 },
-    SlotSize { width: 1, height: 1 },
+    SlotSize {
+        width: 300,
+        height: 250,
+    },
+    SlotSize {
+        width: 728,
+        height: 90,
+    },
+    SlotSize {
+        width: 1,
+        height: 2000,
+    },
+    SlotSize {
+        width: 1,
+        height: 1,
+    },
 ];
 
 fn render_any(status: u16, body: &str) -> Result<RenderPlan, AdError> {
@@ -551,14 +563,26 @@ fn list(sizes: &[(u32, u32)]) -> Vec<SlotSize> {
 fn size_lists() {
     let ok: &[(&str, &[(u32, u32)])] = &[
         ("300x250", &[(300, 250)]),
-        ("970x250, 728x90, 320x50", &[(970, 250), (728, 90), (320, 50)]),
+        (
+            "970x250, 728x90, 320x50",
+            &[(970, 250), (728, 90), (320, 50)],
+        ),
         ("970x250,728x90,320x50", &[(970, 250), (728, 90), (320, 50)]),
         (" 320x50 ,\t728X90 ", &[(320, 50), (728, 90)]),
         // A size listed twice counts once, where it first appears.
         ("728x90, 320x50, 728x90", &[(728, 90), (320, 50)]),
         (
             "1x1,2x2,3x3,4x4,5x5,6x6,7x7,8x8",
-            &[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8)],
+            &[
+                (1, 1),
+                (2, 2),
+                (3, 3),
+                (4, 4),
+                (5, 5),
+                (6, 6),
+                (7, 7),
+                (8, 8),
+            ],
         ),
         // Duplicates don't count towards the limit.
         ("1x1,1x1,1x1,1x1,1x1,1x1,1x1,1x1,1x1,2x2", &[(1, 1), (2, 2)]),
@@ -575,8 +599,14 @@ fn size_lists() {
         ("300x250,,728x90", SizeError::Malformed("".into())),
         ("300x250, ", SizeError::Malformed(" ".into())),
         ("300x250, 728x", SizeError::Malformed(" 728x".into())),
-        ("300x250;728x90", SizeError::Malformed("300x250;728x90".into())),
-        ("300x250 728x90", SizeError::Malformed("300x250 728x90".into())),
+        (
+            "300x250;728x90",
+            SizeError::Malformed("300x250;728x90".into()),
+        ),
+        (
+            "300x250 728x90",
+            SizeError::Malformed("300x250 728x90".into()),
+        ),
         ("300x250, 0x90", SizeError::OutOfBounds(" 0x90".into())),
         ("3000x250, 728x", SizeError::OutOfBounds("3000x250".into())),
         (
@@ -616,7 +646,11 @@ fn fitting_keeps_the_order_given() {
         (0, &[]),
     ];
     for (width, want) in cases {
-        assert_eq!(ad::fitting(&sizes, *width).as_slice(), &list(want)[..], "{width}px");
+        assert_eq!(
+            ad::fitting(&sizes, *width).as_slice(),
+            &list(want)[..],
+            "{width}px"
+        );
     }
     // The publisher's order, not by size.
     let small_first = list(&[(320, 50), (970, 250), (728, 90)]);
@@ -673,11 +707,26 @@ fn request_url_carries_no_fragment_and_no_query_without_collection() {
     let sizes = [size(300, 250)];
     // (page URL, collect, url= as sent)
     let cases: &[(&str, bool, &str)] = &[
-        ("https://p.example/a?email=me%40x.example#token=abc", false, "https%3A%2F%2Fp.example%2Fa"),
-        ("https://p.example/a?email=me%40x.example#token=abc", true,
-            "https%3A%2F%2Fp.example%2Fa%3Femail%3Dme%2540x.example"),
-        ("https://p.example/a#frag?not=query", false, "https%3A%2F%2Fp.example%2Fa"),
-        ("https://p.example/a#frag?not=query", true, "https%3A%2F%2Fp.example%2Fa"),
+        (
+            "https://p.example/a?email=me%40x.example#token=abc",
+            false,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
+        (
+            "https://p.example/a?email=me%40x.example#token=abc",
+            true,
+            "https%3A%2F%2Fp.example%2Fa%3Femail%3Dme%2540x.example",
+        ),
+        (
+            "https://p.example/a#frag?not=query",
+            false,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
+        (
+            "https://p.example/a#frag?not=query",
+            true,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
         ("https://p.example/?", true, "https%3A%2F%2Fp.example%2F%3F"),
         ("https://p.example/?", false, "https%3A%2F%2Fp.example%2F"),
         ("https://p.example/#", true, "https%3A%2F%2Fp.example%2F"),
@@ -685,7 +734,11 @@ fn request_url_carries_no_fragment_and_no_query_without_collection() {
         ("", false, ""),
     ];
     for (page_url, collect, want) in cases {
-        let req = AdRequest { page_url, collect: *collect, ..request(&consent, &sizes) };
+        let req = AdRequest {
+            page_url,
+            collect: *collect,
+            ..request(&consent, &sizes)
+        };
         let url = ad::ad_request_url(&req);
         let sent = url.split("&url=").nth(1).and_then(|r| r.split('&').next());
         assert_eq!(sent, Some(*want), "{page_url:?} collect={collect}");
@@ -694,15 +747,25 @@ fn request_url_carries_no_fragment_and_no_query_without_collection() {
 
 #[test]
 fn request_url_carries_targeting_last_and_encoded() {
-    let consent = ConsentParams { us_privacy: Some("1YNN".into()), ..ConsentParams::default() };
+    let consent = ConsentParams {
+        us_privacy: Some("1YNN".into()),
+        ..ConsentParams::default()
+    };
     let sizes = [size(300, 250)];
-    let req = AdRequest { targeting: "section=sport,news&pos=top", ..request(&consent, &sizes) };
+    let req = AdRequest {
+        targeting: "section=sport,news&pos=top",
+        ..request(&consent, &sizes)
+    };
     assert!(
-        ad::ad_request_url(&req).ends_with("&us_privacy=1YNN&tgt=section%3Dsport%2Cnews%26pos%3Dtop"),
+        ad::ad_request_url(&req)
+            .ends_with("&us_privacy=1YNN&tgt=section%3Dsport%2Cnews%26pos%3Dtop"),
         "{}",
         ad::ad_request_url(&req)
     );
-    let req = AdRequest { targeting: "", ..req };
+    let req = AdRequest {
+        targeting: "",
+        ..req
+    };
     assert!(!ad::ad_request_url(&req).contains("tgt"));
 }
 
@@ -739,9 +802,15 @@ fn an_ad_of_another_size_collapses_the_slot() {
     );
     // A bad field is named before the size is compared; a bad click URL comes after.
     let bad_height = r#"{"id":"a","html":"h","width":300,"height":0}"#;
-    assert_eq!(ad::render_plan(200, bad_height, &one), Err(AdError::BadField("height")));
+    assert_eq!(
+        ad::render_plan(200, bad_height, &one),
+        Err(AdError::BadField("height"))
+    );
     let bad_click = r#"{"id":"a","html":"h","width":300,"height":600,"clickUrl":"javascript:x"}"#;
-    assert_eq!(ad::render_plan(200, bad_click, &one), Err(AdError::WrongSize(size(300, 600))));
+    assert_eq!(
+        ad::render_plan(200, bad_click, &one),
+        Err(AdError::WrongSize(size(300, 600)))
+    );
 }
 
 proptest! {

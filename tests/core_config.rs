@@ -69,8 +69,20 @@ fn later_wins_per_key() {
         ..RawConfig::default()
     };
     let c = config::resolve(SRC, &attrs, &window).unwrap();
-    assert_eq!(c.lazy_load, Some(LazyLoad { fetch_margin_percent: 100, render_margin_percent: 200 }));
-    assert_eq!(c.consent_platforms, ConsentPlatforms { gpp: true, ..ConsentPlatforms::default() });
+    assert_eq!(
+        c.lazy_load,
+        Some(LazyLoad {
+            fetch_margin_percent: 100,
+            render_margin_percent: 200
+        })
+    );
+    assert_eq!(
+        c.consent_platforms,
+        ConsentPlatforms {
+            gpp: true,
+            ..ConsentPlatforms::default()
+        }
+    );
     assert_eq!(c.collapse_empty_slots, CollapseEmptySlots::Never);
     assert_eq!(c.publisher, "222");
     assert_eq!(c.endpoint, "https://attrs.example.com");
@@ -408,7 +420,12 @@ fn with(field: fn(&mut RawConfig) -> &mut Option<String>, value: &str) -> RawCon
 #[test]
 fn lazy_load() {
     let lazy: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.lazy_load;
-    let margins = |f, r| Some(LazyLoad { fetch_margin_percent: f, render_margin_percent: r });
+    let margins = |f, r| {
+        Some(LazyLoad {
+            fetch_margin_percent: f,
+            render_margin_percent: r,
+        })
+    };
     let ok: &[(&str, Option<LazyLoad>)] = &[
         // `<script data-lazy-load>`: present is on.
         ("", Some(DEFAULT_LAZY_LOAD)),
@@ -418,17 +435,33 @@ fn lazy_load() {
         ("false", None),
         ("0", None),
         ("{}", Some(DEFAULT_LAZY_LOAD)),
-        (r#"{"fetchMarginPercent":100,"renderMarginPercent":50}"#, margins(100, 50)),
+        (
+            r#"{"fetchMarginPercent":100,"renderMarginPercent":50}"#,
+            margins(100, 50),
+        ),
         (r#"{"renderMarginPercent":0}"#, margins(500, 0)),
         (r#" {"fetchMarginPercent":0} "#, margins(0, 200)),
-        (r#"{"fetchMarginPercent":10000,"renderMarginPercent":10000}"#, margins(10000, 10000)),
+        (
+            r#"{"fetchMarginPercent":10000,"renderMarginPercent":10000}"#,
+            margins(10000, 10000),
+        ),
         // GPT's mobileScaling (and other keys) are ignored, not an error.
-        (r#"{"fetchMarginPercent":500,"renderMarginPercent":200,"mobileScaling":2.0}"#, margins(500, 200)),
+        (
+            r#"{"fetchMarginPercent":500,"renderMarginPercent":200,"mobileScaling":2.0}"#,
+            margins(500, 200),
+        ),
         // A render margin wider than the fetch margin just renders on arrival.
-        (r#"{"fetchMarginPercent":100,"renderMarginPercent":300}"#, margins(100, 300)),
+        (
+            r#"{"fetchMarginPercent":100,"renderMarginPercent":300}"#,
+            margins(100, 300),
+        ),
     ];
     for (input, want) in ok {
-        assert_eq!(resolve_attrs(&with(lazy, input)).map(|c| c.lazy_load), Ok(*want), "{input:?}");
+        assert_eq!(
+            resolve_attrs(&with(lazy, input)).map(|c| c.lazy_load),
+            Ok(*want),
+            "{input:?}"
+        );
     }
     let bad = [
         "yes",
@@ -452,7 +485,13 @@ fn lazy_load() {
             "{input:?}"
         );
     }
-    assert_eq!(DEFAULT_LAZY_LOAD, LazyLoad { fetch_margin_percent: 500, render_margin_percent: 200 });
+    assert_eq!(
+        DEFAULT_LAZY_LOAD,
+        LazyLoad {
+            fetch_margin_percent: 500,
+            render_margin_percent: 200
+        }
+    );
 }
 
 #[test]
@@ -526,16 +565,28 @@ fn collapse_empty_slots() {
 }
 
 fn page_error(problem: Problem, key: &str) -> TargetingError {
-    TargetingError { source: Source::Page, problem, key: key.into(), value: String::new() }
+    TargetingError {
+        source: Source::Page,
+        problem,
+        key: key.into(),
+        value: String::new(),
+    }
 }
 
 #[test]
 fn page_targeting_never_fails_the_config() {
     let field: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.targeting;
-    let c = resolve_attrs(&with(field, r#"{"section":["sport","news"],"bad key":"x","n":1}"#)).unwrap();
+    let c = resolve_attrs(&with(
+        field,
+        r#"{"section":["sport","news"],"bad key":"x","n":1}"#,
+    ))
+    .unwrap();
     assert_eq!(
         c.targeting.entries,
-        vec![("section".to_string(), vec!["sport".to_string(), "news".to_string()])]
+        vec![(
+            "section".to_string(),
+            vec!["sport".to_string(), "news".to_string()]
+        )]
     );
     assert_eq!(
         c.targeting_errors,
@@ -547,7 +598,11 @@ fn page_targeting_never_fails_the_config() {
     for input in ["(unreadable)", "[1]", "true", ""] {
         let c = resolve_attrs(&with(field, input)).unwrap();
         assert!(c.targeting.is_empty());
-        assert_eq!(c.targeting_errors, vec![page_error(Problem::NotAnObject, "")], "{input:?}");
+        assert_eq!(
+            c.targeting_errors,
+            vec![page_error(Problem::NotAnObject, "")],
+            "{input:?}"
+        );
     }
 }
 
@@ -560,13 +615,31 @@ fn new_keys_fail_in_field_order_after_the_old_ones() {
         collapse_empty_slots: some("x"),
         ..raw("1")
     };
-    assert_eq!(resolve_attrs(&all_bad), Err(ConfigError::BadTcfVendorId("0".into())));
-    let r = RawConfig { tcf_vendor_id: None, ..all_bad };
+    assert_eq!(
+        resolve_attrs(&all_bad),
+        Err(ConfigError::BadTcfVendorId("0".into()))
+    );
+    let r = RawConfig {
+        tcf_vendor_id: None,
+        ..all_bad
+    };
     assert_eq!(resolve_attrs(&r), Err(ConfigError::BadLazyLoad("x".into())));
-    let r = RawConfig { lazy_load: None, ..r };
-    assert_eq!(resolve_attrs(&r), Err(ConfigError::BadConsentPlatforms("x".into())));
-    let r = RawConfig { consent_platforms: None, ..r };
-    assert_eq!(resolve_attrs(&r), Err(ConfigError::BadCollapseEmptySlots("x".into())));
+    let r = RawConfig {
+        lazy_load: None,
+        ..r
+    };
+    assert_eq!(
+        resolve_attrs(&r),
+        Err(ConfigError::BadConsentPlatforms("x".into()))
+    );
+    let r = RawConfig {
+        consent_platforms: None,
+        ..r
+    };
+    assert_eq!(
+        resolve_attrs(&r),
+        Err(ConfigError::BadCollapseEmptySlots("x".into()))
+    );
 }
 
 #[test]

@@ -6,11 +6,21 @@ use adtag::core::targeting::{
 };
 use proptest::prelude::*;
 
-use Source::{Page, Slot};
 use Problem::*;
+use Source::{Page, Slot};
 
-fn err(source: Source, problem: Problem, key: impl Into<String>, value: impl Into<String>) -> TargetingError {
-    TargetingError { source, problem, key: key.into(), value: value.into() }
+fn err(
+    source: Source,
+    problem: Problem,
+    key: impl Into<String>,
+    value: impl Into<String>,
+) -> TargetingError {
+    TargetingError {
+        source,
+        problem,
+        key: key.into(),
+        value: value.into(),
+    }
 }
 
 /// Keys with their values, as a table writes them.
@@ -46,7 +56,10 @@ fn good_targeting() {
         (r#"{"k":"1","k":"2"}"#, &[("k", &["1"])]),
         (
             r#"{"abcdefghijklmnopqrst":"0123456789012345678901234567890123456789"}"#,
-            &[("abcdefghijklmnopqrst", &["0123456789012345678901234567890123456789"])],
+            &[(
+                "abcdefghijklmnopqrst",
+                &["0123456789012345678901234567890123456789"],
+            )],
         ),
     ];
     for (json, want) in cases {
@@ -100,7 +113,12 @@ fn each_bad_entry_is_named_and_left_out() {
                 err(Slot, BadValue, s("k"), s("")),
                 err(Slot, BadValue, s("k"), s("x&y=z")),
                 err(Slot, BadValue, s("k"), s("tab\tbed")),
-                err(Slot, BadValue, s("k"), s("01234567890123456789012345678901234567890")),
+                err(
+                    Slot,
+                    BadValue,
+                    s("k"),
+                    s("01234567890123456789012345678901234567890"),
+                ),
             ],
         ),
         (
@@ -121,7 +139,11 @@ fn each_bad_entry_is_named_and_left_out() {
     for c in "\"'=!+#*~;^()<>[],&".chars() {
         let value = format!("a{c}b");
         let json = format!(r#"{{"k":{}}}"#, serde_like_string(&value));
-        assert_eq!(parse(&json).1, vec![err(Slot, BadValue, s("k"), value)], "{c}");
+        assert_eq!(
+            parse(&json).1,
+            vec![err(Slot, BadValue, s("k"), value)],
+            "{c}"
+        );
     }
 }
 
@@ -138,14 +160,19 @@ fn at_most_twenty_keys_per_source() {
     let (t, errors) = parse(&format!("{{{}}}", keys.join(",")));
     assert_eq!(t.entries.len(), 20);
     assert_eq!(t.entries[19].0, "k19");
-    let want: Vec<TargetingError> = (20..25).map(|i| err(Slot, TooManyKeys, format!("k{i}"), "")).collect();
+    let want: Vec<TargetingError> = (20..25)
+        .map(|i| err(Slot, TooManyKeys, format!("k{i}"), ""))
+        .collect();
     assert_eq!(errors, want);
 }
 
 #[test]
 fn oversized_json_is_refused_unread() {
     let big = format!(r#"{{"k":"v"{}}}"#, " ".repeat(MAX_JSON_BYTES));
-    assert_eq!(parse(&big), (Targeting::default(), vec![err(Slot, NotAnObject, "", "")]));
+    assert_eq!(
+        parse(&big),
+        (Targeting::default(), vec![err(Slot, NotAnObject, "", "")])
+    );
     let deep = "[".repeat(100);
     assert_eq!(parse(&deep).1, vec![err(Slot, NotAnObject, "", "")]);
 }
@@ -160,9 +187,18 @@ fn slot_keys_override_page_keys() {
         "pos=top,atf&size=big&section=home&lang=en"
     );
     assert!(errors.is_empty());
-    assert_eq!(targeting::param(&page, &Targeting::default(), &mut errors), "section=home&lang=en&pos=any");
-    assert_eq!(targeting::param(&Targeting::default(), &slot, &mut errors), "pos=top,atf&size=big");
-    assert_eq!(targeting::param(&Targeting::default(), &Targeting::default(), &mut errors), "");
+    assert_eq!(
+        targeting::param(&page, &Targeting::default(), &mut errors),
+        "section=home&lang=en&pos=any"
+    );
+    assert_eq!(
+        targeting::param(&Targeting::default(), &slot, &mut errors),
+        "pos=top,atf&size=big"
+    );
+    assert_eq!(
+        targeting::param(&Targeting::default(), &Targeting::default(), &mut errors),
+        ""
+    );
     assert!(errors.is_empty());
 }
 
@@ -185,7 +221,10 @@ fn param_stays_within_its_budget() {
     let page_keys: Vec<String> = (0..3).map(|i| format!("p{i}")).collect();
     let slot_keys: Vec<String> = (0..3).map(|i| format!("s{i}")).collect();
     let build = |keys: &[String]| Targeting {
-        entries: keys.iter().map(|k| (k.clone(), values.iter().map(|v| v.to_string()).collect())).collect(),
+        entries: keys
+            .iter()
+            .map(|k| (k.clone(), values.iter().map(|v| v.to_string()).collect()))
+            .collect(),
     };
     let mut errors = Vec::new();
     let tgt = targeting::param(&build(&page_keys), &build(&slot_keys), &mut errors);
@@ -211,14 +250,38 @@ fn param_stays_within_its_budget() {
 #[test]
 fn messages_name_the_source_the_key_and_the_problem() {
     let cases: &[(TargetingError, &str)] = &[
-        (err(Slot, NotAnObject, "", ""), "adtag: targeting (data-adtag-targeting) ignored: must be a JSON object of strings or arrays of strings"),
-        (err(Page, NotAnObject, "", ""), "adtag: targeting (adtag.config.targeting) ignored: must be a JSON object of strings or arrays of strings"),
-        (err(Slot, BadKey, "a b", ""), "adtag: targeting (data-adtag-targeting) key \"a b\" ignored: must be 1 to 20 letters, digits, _ or -"),
-        (err(Page, BadType, "n", ""), "adtag: targeting (adtag.config.targeting) key \"n\" ignored: its value must be a string or an array of strings"),
-        (err(Slot, BadValue, "k", "a,b"), "adtag: targeting (data-adtag-targeting) key \"k\" value \"a,b\" ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters"),
-        (err(Slot, TooManyValues, "k", ""), "adtag: targeting (data-adtag-targeting) key \"k\" has more than 10 values: the first 10 are sent"),
-        (err(Page, TooManyKeys, "k21", ""), "adtag: targeting (adtag.config.targeting) key \"k21\" ignored: more than 20 keys"),
-        (err(Slot, TooLong, "k", ""), "adtag: targeting (data-adtag-targeting) key \"k\" ignored: targeting over 1024 bytes"),
+        (
+            err(Slot, NotAnObject, "", ""),
+            "adtag: targeting (data-adtag-targeting) ignored: must be a JSON object of strings or arrays of strings",
+        ),
+        (
+            err(Page, NotAnObject, "", ""),
+            "adtag: targeting (adtag.config.targeting) ignored: must be a JSON object of strings or arrays of strings",
+        ),
+        (
+            err(Slot, BadKey, "a b", ""),
+            "adtag: targeting (data-adtag-targeting) key \"a b\" ignored: must be 1 to 20 letters, digits, _ or -",
+        ),
+        (
+            err(Page, BadType, "n", ""),
+            "adtag: targeting (adtag.config.targeting) key \"n\" ignored: its value must be a string or an array of strings",
+        ),
+        (
+            err(Slot, BadValue, "k", "a,b"),
+            "adtag: targeting (data-adtag-targeting) key \"k\" value \"a,b\" ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters",
+        ),
+        (
+            err(Slot, TooManyValues, "k", ""),
+            "adtag: targeting (data-adtag-targeting) key \"k\" has more than 10 values: the first 10 are sent",
+        ),
+        (
+            err(Page, TooManyKeys, "k21", ""),
+            "adtag: targeting (adtag.config.targeting) key \"k21\" ignored: more than 20 keys",
+        ),
+        (
+            err(Slot, TooLong, "k", ""),
+            "adtag: targeting (data-adtag-targeting) key \"k\" ignored: targeting over 1024 bytes",
+        ),
     ];
     for (err, want) in cases {
         assert_eq!(err.to_string(), *want);

@@ -199,7 +199,11 @@ fn page_url_for_the_ad_request() {
         ("https://p.example/a?b=1#c", false, "https://p.example/a"),
         ("https://p.example/a#c?b=1", true, "https://p.example/a"),
         ("https://p.example/a#c?b=1", false, "https://p.example/a"),
-        ("https://p.example/a?mail=x@y.z&t=secret", false, "https://p.example/a"),
+        (
+            "https://p.example/a?mail=x@y.z&t=secret",
+            false,
+            "https://p.example/a",
+        ),
         ("https://p.example/a?x#", true, "https://p.example/a?x"),
         ("https://p.example/?", false, "https://p.example/"),
         ("https://p.example/#?#", true, "https://p.example/"),
@@ -211,7 +215,11 @@ fn page_url_for_the_ad_request() {
         ("?", false, ""),
     ];
     for (href, keep_query, want) in cases {
-        assert_eq!(url::page_url_for_ad(href, *keep_query), *want, "{href:?} {keep_query}");
+        assert_eq!(
+            url::page_url_for_ad(href, *keep_query),
+            *want,
+            "{href:?} {keep_query}"
+        );
     }
 }
 

@@ -65,7 +65,10 @@ pub struct Sizes {
 impl Sizes {
     /// No size at all (what `fitting` gives when nothing fits).
     pub const EMPTY: Sizes = Sizes {
-        items: [SlotSize { width: 0, height: 0 }; MAX_SIZES],
+        items: [SlotSize {
+            width: 0,
+            height: 0,
+        }; MAX_SIZES],
         len: 0,
     };
 
@@ -106,10 +109,16 @@ impl Sizes {
     /// The widest width and the tallest height among the sizes (0x0 when empty): the box that
     /// holds any of them.
     pub fn envelope(&self) -> SlotSize {
-        self.as_slice().iter().fold(SlotSize { width: 0, height: 0 }, |e, s| SlotSize {
-            width: e.width.max(s.width),
-            height: e.height.max(s.height),
-        })
+        self.as_slice().iter().fold(
+            SlotSize {
+                width: 0,
+                height: 0,
+            },
+            |e, s| SlotSize {
+                width: e.width.max(s.width),
+                height: e.height.max(s.height),
+            },
+        )
     }
 }
 
@@ -222,7 +231,11 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
         }
         push_size(&mut out, *size);
     }
-    param(&mut out, "url", url::page_url_for_ad(req.page_url, req.collect));
+    param(
+        &mut out,
+        "url",
+        url::page_url_for_ad(req.page_url, req.collect),
+    );
     param(&mut out, "npa", flag(req.npa));
     param(&mut out, "coppa", flag(req.coppa));
     if let Some(uid) = req.uid {

@@ -273,7 +273,9 @@ pub fn resolve(
 
     let lazy_load = match pick(&window.lazy_load, &attrs.lazy_load) {
         None => None,
-        Some(raw) => parse_lazy_load(trim(raw)).ok_or_else(|| ConfigError::BadLazyLoad(raw.to_string()))?,
+        Some(raw) => {
+            parse_lazy_load(trim(raw)).ok_or_else(|| ConfigError::BadLazyLoad(raw.to_string()))?
+        }
     };
 
     let consent_platforms = match pick(&window.consent_platforms, &attrs.consent_platforms) {
@@ -282,7 +284,8 @@ pub fn resolve(
             .ok_or_else(|| ConfigError::BadConsentPlatforms(raw.to_string()))?,
     };
 
-    let collapse_empty_slots = match pick(&window.collapse_empty_slots, &attrs.collapse_empty_slots) {
+    let collapse_empty_slots = match pick(&window.collapse_empty_slots, &attrs.collapse_empty_slots)
+    {
         None => CollapseEmptySlots::Auto,
         Some(raw) => match trim(raw) {
             v if v.eq_ignore_ascii_case("auto") => CollapseEmptySlots::Auto,
@@ -331,7 +334,10 @@ fn parse_lazy_load(v: &str) -> Option<Option<LazyLoad>> {
     };
     Some(Some(LazyLoad {
         fetch_margin_percent: margin("fetchMarginPercent", DEFAULT_LAZY_LOAD.fetch_margin_percent)?,
-        render_margin_percent: margin("renderMarginPercent", DEFAULT_LAZY_LOAD.render_margin_percent)?,
+        render_margin_percent: margin(
+            "renderMarginPercent",
+            DEFAULT_LAZY_LOAD.render_margin_percent,
+        )?,
     }))
 }
 

@@ -48,11 +48,19 @@ pub enum State {
     /// slot out of reach: the ad shown so far stays until the new one comes).
     Waiting,
     /// A request is in flight.
-    Requested { generation: u32 },
+    Requested {
+        generation: u32,
+    },
     /// Lazy: the ad has arrived; it is rendered once within the render margin.
-    Held { generation: u32 },
-    Rendered { generation: u32 },
-    Collapsed { reason: CollapseReason },
+    Held {
+        generation: u32,
+    },
+    Rendered {
+        generation: u32,
+    },
+    Collapsed {
+        reason: CollapseReason,
+    },
     /// Removed from the page or destroyed: everything released, every input ignored.
     Destroyed,
 }
@@ -63,9 +71,15 @@ pub enum Input {
     Decided { ads_allowed: bool },
     /// Where the slot is against the lazy-loading margins (see `near`); ignored by
     /// slots that are not lazy.
-    Near { in_fetch_margin: bool, in_render_margin: bool },
+    Near {
+        in_fetch_margin: bool,
+        in_render_margin: bool,
+    },
     /// The answer to the request of `generation`: an ad ready to render, or why not.
-    Answer { generation: u32, result: Result<(), CollapseReason> },
+    Answer {
+        generation: u32,
+        result: Result<(), CollapseReason>,
+    },
     /// `adtag.refresh()`.
     Refresh,
     /// The slot's element left the page.
@@ -78,13 +92,19 @@ pub enum Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Send an ad request, tagged `generation`, keeping the slot's box as it is.
-    Request { generation: u32 },
+    Request {
+        generation: u32,
+    },
     /// Render the ad answered for `generation`.
-    Render { generation: u32 },
+    Render {
+        generation: u32,
+    },
     /// Keep the answered ad until the slot is within the render margin.
     HoldUntilRenderMargin,
     /// Empty the slot (the box collapses by `collapseEmptySlots`' rule).
-    Collapse { reason: CollapseReason },
+    Collapse {
+        reason: CollapseReason,
+    },
     /// Remove the ad and release everything held for the slot (observers, timers, frame).
     Release,
     Nothing,
@@ -153,7 +173,13 @@ impl Slot {
                     _ => Action::Nothing,
                 }
             }
-            (state, Input::Near { in_fetch_margin, in_render_margin }) => {
+            (
+                state,
+                Input::Near {
+                    in_fetch_margin,
+                    in_render_margin,
+                },
+            ) => {
                 self.in_fetch_margin = in_fetch_margin;
                 self.in_render_margin = in_render_margin;
                 match state {
@@ -162,19 +188,21 @@ impl Slot {
                     _ => Action::Nothing,
                 }
             }
-            (State::Requested { generation }, Input::Answer { generation: g, result })
-                if g == generation =>
-            {
-                match result {
-                    Err(reason) => self.collapse(reason),
-                    Ok(()) if !allowed => self.collapse(CollapseReason::AdsNotAllowed),
-                    Ok(()) if self.may_render() => self.render(generation),
-                    Ok(()) => {
-                        self.state = State::Held { generation };
-                        Action::HoldUntilRenderMargin
-                    }
+            (
+                State::Requested { generation },
+                Input::Answer {
+                    generation: g,
+                    result,
+                },
+            ) if g == generation => match result {
+                Err(reason) => self.collapse(reason),
+                Ok(()) if !allowed => self.collapse(CollapseReason::AdsNotAllowed),
+                Ok(()) if self.may_render() => self.render(generation),
+                Ok(()) => {
+                    self.state = State::Held { generation };
+                    Action::HoldUntilRenderMargin
                 }
-            }
+            },
             (_, Input::Answer { .. }) => Action::Nothing,
             (State::Rendered { .. } | State::Collapsed { .. }, Input::Refresh) if allowed => {
                 self.start()

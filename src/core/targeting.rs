@@ -83,10 +83,14 @@ impl TargetingError {
     /// letters, digits, _ or -` (the `Display` text, without `core::fmt`).
     pub fn message(&self) -> String {
         let problem = match self.problem {
-            Problem::NotAnObject => "ignored: must be a JSON object of strings or arrays of strings",
+            Problem::NotAnObject => {
+                "ignored: must be a JSON object of strings or arrays of strings"
+            }
             Problem::BadKey => "ignored: must be 1 to 20 letters, digits, _ or -",
             Problem::BadType => "ignored: its value must be a string or an array of strings",
-            Problem::BadValue => "ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters",
+            Problem::BadValue => {
+                "ignored: values are 1 to 40 characters, none of \"'=!+#*~;^()<>[],& or control characters"
+            }
             Problem::TooManyValues => "has more than 10 values: the first 10 are sent",
             Problem::TooManyKeys => "ignored: more than 20 keys",
             Problem::TooLong => "ignored: targeting over 1024 bytes",
@@ -113,7 +117,13 @@ impl TargetingError {
 }
 
 /// Records one bad entry (one function for every kind: less code than building each).
-fn report(errors: &mut Vec<TargetingError>, source: Source, problem: Problem, key: &str, value: &str) {
+fn report(
+    errors: &mut Vec<TargetingError>,
+    source: Source,
+    problem: Problem,
+    key: &str,
+    value: &str,
+) {
     errors.push(TargetingError {
         source,
         problem,
@@ -246,8 +256,7 @@ pub fn param(page: &Targeting, slot: &Targeting, errors: &mut Vec<TargetingError
 /// 1 to `MAX_KEY_LEN` ASCII letters, digits, `_` or `-`.
 fn is_key(k: &str) -> bool {
     (1..=MAX_KEY_LEN).contains(&k.len())
-        && k
-            .bytes()
+        && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
@@ -259,8 +268,23 @@ fn is_value(v: &str) -> bool {
         n += 1;
         let reserved = matches!(
             c,
-            '"' | '\'' | '=' | '!' | '+' | '#' | '*' | '~' | ';' | '^' | '(' | ')' | '<' | '>'
-                | '[' | ']' | ',' | '&'
+            '"' | '\''
+                | '='
+                | '!'
+                | '+'
+                | '#'
+                | '*'
+                | '~'
+                | ';'
+                | '^'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '['
+                | ']'
+                | ','
+                | '&'
         );
         if n > MAX_VALUE_CHARS || c.is_control() || reserved {
             return false;
