@@ -9,6 +9,31 @@ fn size(width: u32, height: u32) -> SlotSize {
     SlotSize { width, height }
 }
 
+/// Every size the older tables' answers use, requested at once: these tests are about the
+/// other fields.
+const ANY: &[SlotSize] = &[
+    SlotSize {
+        width: 300,
+        height: 250,
+    },
+    SlotSize {
+        width: 728,
+        height: 90,
+    },
+    SlotSize {
+        width: 1,
+        height: 2000,
+    },
+    SlotSize {
+        width: 1,
+        height: 1,
+    },
+];
+
+fn render_any(status: u16, body: &str) -> Result<RenderPlan, AdError> {
+    ad::render_plan(status, body, ANY)
+}
+
 #[test]
 fn sizes() {
     let ok: &[(&str, SlotSize)] = &[
@@ -97,17 +122,19 @@ fn request_url_minimal() {
         endpoint: "https://ads.example.com",
         publisher: "12345",
         slot: "top-banner",
-        size: size(300, 250),
+        sizes: &[size(300, 250)],
         page_url: "https://news.example/a b?x=1&y=é#top",
+        collect: true,
         npa: true,
         coppa: false,
         uid: None,
         consent: &consent,
+        targeting: "",
     };
     assert_eq!(
         ad::ad_request_url(&req),
         "https://ads.example.com/v1/ad?pub=12345&slot=top-banner&size=300x250\
-         &url=https%3A%2F%2Fnews.example%2Fa%20b%3Fx%3D1%26y%3D%C3%A9%23top&npa=1&coppa=0"
+         &url=https%3A%2F%2Fnews.example%2Fa%20b%3Fx%3D1%26y%3D%C3%A9&npa=1&coppa=0"
     );
     let req = AdRequest {
         npa: false,
@@ -130,12 +157,14 @@ fn request_url_full() {
         endpoint: "https://ads.example.com/base",
         publisher: "1",
         slot: "s&lot=evil",
-        size: size(728, 90),
+        sizes: &[size(728, 90)],
         page_url: "https://p.example/",
+        collect: true,
         npa: false,
         coppa: false,
         uid: Some("u 1&x"),
         consent: &consent,
+        targeting: "",
     };
     assert_eq!(
         ad::ad_request_url(&req),
@@ -207,20 +236,20 @@ fn render_plan_ok() {
         ),
     ];
     for (body, want) in cases {
-        assert_eq!(ad::render_plan(200, body).as_ref(), Ok(want), "{body}");
+        assert_eq!(render_any(200, body).as_ref(), Ok(want), "{body}");
     }
     let id128 = "é".repeat(128);
     let body = format!(r#"{{"id":"{id128}","html":"","width":1,"height":1}}"#);
-    assert_eq!(ad::render_plan(200, &body).map(|p| p.ad_id), Ok(id128));
+    assert_eq!(render_any(200, &body).map(|p| p.ad_id), Ok(id128));
 }
 
 #[test]
 fn render_plan_errors() {
     let good = r#"{"id":"a","html":"h","width":300,"height":250}"#;
-    assert_eq!(ad::render_plan(204, ""), Err(AdError::NoAd));
-    assert_eq!(ad::render_plan(204, good), Err(AdError::NoAd));
+    assert_eq!(render_any(204, ""), Err(AdError::NoAd));
+    assert_eq!(render_any(204, good), Err(AdError::NoAd));
     for status in [0, 100, 201, 301, 304, 404, 500, 503, u16::MAX] {
-        assert_eq!(ad::render_plan(status, good), Err(AdError::Status(status)));
+        assert_eq!(render_any(status, good), Err(AdError::Status(status)));
     }
 
     let field = |f: &'static str| Err(AdError::BadField(f));
@@ -320,7 +349,7 @@ fn render_plan_errors() {
         ),
     ];
     for (body, want) in &cases {
-        assert_eq!(&ad::render_plan(200, body), want, "{body}");
+        assert_eq!(&render_any(200, body), want, "{body}");
     }
 }
 
@@ -339,7 +368,7 @@ fn click_urls() {
         (r#""https://[::1]:8443/x""#, "https://[::1]:8443/x"),
     ];
     for (json, want) in ok {
-        let got = ad::render_plan(200, &body(json)).map(|p| p.click_url);
+        let got = render_any(200, &body(json)).map(|p| p.click_url);
         assert_eq!(got, Ok(Some(want.to_string())), "{json}");
     }
     let bad = [
@@ -367,7 +396,7 @@ fn click_urls() {
     ];
     for json in bad {
         assert_eq!(
-            ad::render_plan(200, &body(json)),
+            render_any(200, &body(json)),
             Err(AdError::BadClickUrl),
             "{json}"
         );
@@ -379,21 +408,21 @@ fn too_large_before_parsing() {
     // Over the limit is refused even when it would parse.
     let pad = " ".repeat(MAX_AD_BYTES);
     let big = format!(r#"{{"id":"a","html":"h","width":300,"height":250}}{pad}"#);
-    assert_eq!(ad::render_plan(200, &big), Err(AdError::TooLarge));
+    assert_eq!(render_any(200, &big), Err(AdError::TooLarge));
     assert_eq!(
-        ad::render_plan(200, &"[".repeat(MAX_AD_BYTES + 1)),
+        render_any(200, &"[".repeat(MAX_AD_BYTES + 1)),
         Err(AdError::TooLarge)
     );
     // Exactly at the limit is read.
     let head = r#"{"id":"a","html":"h","width":300,"height":250}"#;
     let exact = format!("{head}{}", " ".repeat(MAX_AD_BYTES - head.len()));
     assert_eq!(exact.len(), MAX_AD_BYTES);
-    assert!(ad::render_plan(200, &exact).is_ok());
+    assert!(render_any(200, &exact).is_ok());
     // Status wins over size.
-    assert_eq!(ad::render_plan(204, &big), Err(AdError::NoAd));
+    assert_eq!(render_any(204, &big), Err(AdError::NoAd));
     // Deep nesting inside the limit is just malformed.
     assert_eq!(
-        ad::render_plan(200, &"[".repeat(MAX_AD_BYTES)),
+        render_any(200, &"[".repeat(MAX_AD_BYTES)),
         Err(AdError::Malformed)
     );
 }
@@ -468,7 +497,7 @@ fn srcdoc_escapes_script_breakouts() {
 #[test]
 fn srcdoc_round_trip_from_response() {
     let body = r#"{"id":"a","html":"<p>hi</p>","width":300,"height":250,"clickUrl":"https://adv.example/</script>"}"#;
-    let p = ad::render_plan(200, body).unwrap();
+    let p = render_any(200, body).unwrap();
     let doc = ad::srcdoc(&p, "t");
     assert!(doc.ends_with("</script><p>hi</p></body></html>"));
     assert!(doc.contains("\"https://adv.example/\\u003c/script\\u003e\""));
@@ -484,7 +513,7 @@ fn sandbox_is_strict() {
 proptest! {
     #[test]
     fn render_plan_never_panics(status in any::<u16>(), body in ".*") {
-        let _ = ad::render_plan(status, &body);
+        let _ = render_any(status, &body);
     }
 
     #[test]
@@ -496,7 +525,7 @@ proptest! {
         let body = format!(
             r#"{{"id":"{id}","html":{junk},"width":{num},"height":{num},"clickUrl":"{id}"}}"#
         );
-        if let Ok(p) = ad::render_plan(200, &body) {
+        if let Ok(p) = render_any(200, &body) {
             prop_assert!((1..=ad::MAX_SIDE).contains(&p.width));
             let _ = ad::srcdoc(&p, &id);
         }
@@ -521,5 +550,308 @@ proptest! {
         let doc = ad::srcdoc(&p, &token);
         prop_assert_eq!(doc.matches("</script>").count(), 1);
         prop_assert_eq!(doc.matches('<').count(), HEAD.matches('<').count() + 4);
+    }
+}
+
+// --- several sizes (SPEC §8) ---------------------------------------------------------------
+
+fn list(sizes: &[(u32, u32)]) -> Vec<SlotSize> {
+    sizes.iter().map(|&(w, h)| size(w, h)).collect()
+}
+
+#[test]
+fn size_lists() {
+    let ok: &[(&str, &[(u32, u32)])] = &[
+        ("300x250", &[(300, 250)]),
+        (
+            "970x250, 728x90, 320x50",
+            &[(970, 250), (728, 90), (320, 50)],
+        ),
+        ("970x250,728x90,320x50", &[(970, 250), (728, 90), (320, 50)]),
+        (" 320x50 ,\t728X90 ", &[(320, 50), (728, 90)]),
+        // A size listed twice counts once, where it first appears.
+        ("728x90, 320x50, 728x90", &[(728, 90), (320, 50)]),
+        (
+            "1x1,2x2,3x3,4x4,5x5,6x6,7x7,8x8",
+            &[
+                (1, 1),
+                (2, 2),
+                (3, 3),
+                (4, 4),
+                (5, 5),
+                (6, 6),
+                (7, 7),
+                (8, 8),
+            ],
+        ),
+        // Duplicates don't count towards the limit.
+        ("1x1,1x1,1x1,1x1,1x1,1x1,1x1,1x1,1x1,2x2", &[(1, 1), (2, 2)]),
+    ];
+    for (input, want) in ok {
+        let got = ad::parse_sizes(input).map(|s| s.as_slice().to_vec());
+        assert_eq!(got, Ok(list(want)), "{input:?}");
+    }
+    let bad: &[(&str, SizeError)] = &[
+        ("", SizeError::Malformed("".into())),
+        (",", SizeError::Malformed("".into())),
+        ("300x250,", SizeError::Malformed("".into())),
+        (",300x250", SizeError::Malformed("".into())),
+        ("300x250,,728x90", SizeError::Malformed("".into())),
+        ("300x250, ", SizeError::Malformed(" ".into())),
+        ("300x250, 728x", SizeError::Malformed(" 728x".into())),
+        (
+            "300x250;728x90",
+            SizeError::Malformed("300x250;728x90".into()),
+        ),
+        (
+            "300x250 728x90",
+            SizeError::Malformed("300x250 728x90".into()),
+        ),
+        ("300x250, 0x90", SizeError::OutOfBounds(" 0x90".into())),
+        ("3000x250, 728x", SizeError::OutOfBounds("3000x250".into())),
+        (
+            "1x1,2x2,3x3,4x4,5x5,6x6,7x7,8x8,9x9",
+            SizeError::TooMany("1x1,2x2,3x3,4x4,5x5,6x6,7x7,8x8,9x9".into()),
+        ),
+    ];
+    for (input, want) in bad {
+        assert_eq!(ad::parse_sizes(input).as_ref(), Err(want), "{input:?}");
+    }
+    // A single size parses as parse_size does, errors included.
+    for input in ["300x250", " 728x90", "300x", "0x1", "x"] {
+        assert_eq!(
+            ad::parse_sizes(input).map(|s| s.as_slice().to_vec()),
+            ad::parse_size(input).map(|s| vec![s]),
+            "{input:?}"
+        );
+    }
+    assert_eq!(
+        SizeError::TooMany("1x1,...".into()).to_string(),
+        "slot size (data-adtag-size) \"1x1,...\" lists more than 8 sizes"
+    );
+    assert_eq!(ad::MAX_SIZES, 8);
+}
+
+#[test]
+fn fitting_keeps_the_order_given() {
+    let sizes = list(&[(970, 250), (728, 90), (320, 50)]);
+    let cases: &[(u32, &[(u32, u32)])] = &[
+        (1200, &[(970, 250), (728, 90), (320, 50)]),
+        (970, &[(970, 250), (728, 90), (320, 50)]),
+        (969, &[(728, 90), (320, 50)]),
+        (728, &[(728, 90), (320, 50)]),
+        (375, &[(320, 50)]),
+        (320, &[(320, 50)]),
+        (319, &[]),
+        (0, &[]),
+    ];
+    for (width, want) in cases {
+        assert_eq!(
+            ad::fitting(&sizes, *width).as_slice(),
+            &list(want)[..],
+            "{width}px"
+        );
+    }
+    // The publisher's order, not by size.
+    let small_first = list(&[(320, 50), (970, 250), (728, 90)]);
+    assert_eq!(
+        ad::fitting(&small_first, 800).as_slice(),
+        &list(&[(320, 50), (728, 90)])[..]
+    );
+    assert!(ad::fitting(&[], 1000).is_empty());
+    assert_eq!(ad::Sizes::EMPTY.as_slice(), &[]);
+}
+
+#[test]
+fn envelope_holds_every_size() {
+    let sizes = ad::parse_sizes("970x90, 300x250, 320x50").unwrap();
+    assert_eq!(sizes.envelope(), size(970, 250));
+    assert_eq!(ad::Sizes::one(size(300, 250)).envelope(), size(300, 250));
+    assert_eq!(ad::Sizes::EMPTY.envelope(), size(0, 0));
+    assert!(sizes.contains(size(300, 250)) && !sizes.contains(size(250, 300)));
+}
+
+fn request<'a>(consent: &'a ConsentParams, sizes: &'a [SlotSize]) -> AdRequest<'a> {
+    AdRequest {
+        endpoint: "https://ads.example.com",
+        publisher: "1",
+        slot: "s",
+        sizes,
+        page_url: "https://p.example/a",
+        collect: false,
+        npa: true,
+        coppa: false,
+        uid: None,
+        consent,
+        targeting: "",
+    }
+}
+
+#[test]
+fn request_url_lists_the_sizes_in_order() {
+    let consent = ConsentParams::default();
+    let sizes = list(&[(970, 250), (728, 90), (320, 50)]);
+    let url = ad::ad_request_url(&request(&consent, &sizes));
+    assert_eq!(
+        url,
+        "https://ads.example.com/v1/ad?pub=1&slot=s&size=970x250,728x90,320x50\
+         &url=https%3A%2F%2Fp.example%2Fa&npa=1&coppa=0"
+    );
+    let one = list(&[(320, 50)]);
+    assert!(ad::ad_request_url(&request(&consent, &one)).contains("&size=320x50&url="));
+}
+
+#[test]
+fn request_url_carries_no_fragment_and_no_query_without_collection() {
+    let consent = ConsentParams::default();
+    let sizes = [size(300, 250)];
+    // (page URL, collect, url= as sent)
+    let cases: &[(&str, bool, &str)] = &[
+        (
+            "https://p.example/a?email=me%40x.example#token=abc",
+            false,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
+        (
+            "https://p.example/a?email=me%40x.example#token=abc",
+            true,
+            "https%3A%2F%2Fp.example%2Fa%3Femail%3Dme%2540x.example",
+        ),
+        (
+            "https://p.example/a#frag?not=query",
+            false,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
+        (
+            "https://p.example/a#frag?not=query",
+            true,
+            "https%3A%2F%2Fp.example%2Fa",
+        ),
+        ("https://p.example/?", true, "https%3A%2F%2Fp.example%2F%3F"),
+        ("https://p.example/?", false, "https%3A%2F%2Fp.example%2F"),
+        ("https://p.example/#", true, "https%3A%2F%2Fp.example%2F"),
+        ("https://p.example/", false, "https%3A%2F%2Fp.example%2F"),
+        ("", false, ""),
+    ];
+    for (page_url, collect, want) in cases {
+        let req = AdRequest {
+            page_url,
+            collect: *collect,
+            ..request(&consent, &sizes)
+        };
+        let url = ad::ad_request_url(&req);
+        let sent = url.split("&url=").nth(1).and_then(|r| r.split('&').next());
+        assert_eq!(sent, Some(*want), "{page_url:?} collect={collect}");
+    }
+}
+
+#[test]
+fn request_url_carries_targeting_last_and_encoded() {
+    let consent = ConsentParams {
+        us_privacy: Some("1YNN".into()),
+        ..ConsentParams::default()
+    };
+    let sizes = [size(300, 250)];
+    let req = AdRequest {
+        targeting: "section=sport,news&pos=top",
+        ..request(&consent, &sizes)
+    };
+    assert!(
+        ad::ad_request_url(&req)
+            .ends_with("&us_privacy=1YNN&tgt=section%3Dsport%2Cnews%26pos%3Dtop"),
+        "{}",
+        ad::ad_request_url(&req)
+    );
+    let req = AdRequest {
+        targeting: "",
+        ..req
+    };
+    assert!(!ad::ad_request_url(&req).contains("tgt"));
+}
+
+#[test]
+fn an_ad_of_another_size_collapses_the_slot() {
+    let body = |w: u32, h: u32| format!(r#"{{"id":"a","html":"h","width":{w},"height":{h}}}"#);
+    let one = [size(300, 250)];
+    let three = list(&[(970, 250), (728, 90), (320, 50)]);
+    // (requested, answer, accepted)
+    let cases: &[(&[SlotSize], (u32, u32), bool)] = &[
+        (&one, (300, 250), true),
+        (&one, (300, 600), false),
+        (&one, (250, 300), false),
+        (&one, (1, 1), false),
+        (&three, (970, 250), true),
+        (&three, (728, 90), true),
+        (&three, (320, 50), true),
+        (&three, (970, 90), false),
+        (&three, (300, 250), false),
+        // Only the sizes that fit were requested: a bigger one listed on the slot is refused.
+        (&three[1..], (970, 250), false),
+        (&[], (300, 250), false),
+    ];
+    for (requested, (w, h), accepted) in cases {
+        let got = ad::render_plan(200, &body(*w, *h), requested);
+        match accepted {
+            true => assert_eq!(got.map(|p| (p.width, p.height)), Ok((*w, *h))),
+            false => assert_eq!(got, Err(AdError::WrongSize(size(*w, *h))), "{w}x{h}"),
+        }
+    }
+    assert_eq!(
+        AdError::WrongSize(size(300, 600)).to_string(),
+        "ad size 300x600 is not a size the slot asked for"
+    );
+    // A bad field is named before the size is compared; a bad click URL comes after.
+    let bad_height = r#"{"id":"a","html":"h","width":300,"height":0}"#;
+    assert_eq!(
+        ad::render_plan(200, bad_height, &one),
+        Err(AdError::BadField("height"))
+    );
+    let bad_click = r#"{"id":"a","html":"h","width":300,"height":600,"clickUrl":"javascript:x"}"#;
+    assert_eq!(
+        ad::render_plan(200, bad_click, &one),
+        Err(AdError::WrongSize(size(300, 600)))
+    );
+}
+
+proptest! {
+    #[test]
+    fn parse_sizes_never_panics(input in "[0-9xX, ]{0,40}|.*") {
+        if let Ok(sizes) = ad::parse_sizes(&input) {
+            let s = sizes.as_slice();
+            prop_assert!(!s.is_empty() && s.len() <= ad::MAX_SIZES);
+            for (i, a) in s.iter().enumerate() {
+                prop_assert!((1..=ad::MAX_SIDE).contains(&a.width));
+                prop_assert!(!s[..i].contains(a));
+            }
+        }
+    }
+
+    #[test]
+    fn fitting_is_the_ordered_subset_that_fits(
+        sides in proptest::collection::vec((1u32..=2000, 1u32..=2000), 0..12),
+        width in 0u32..2200,
+    ) {
+        let sizes: Vec<SlotSize> = sides.iter().map(|&(w, h)| size(w, h)).collect();
+        let got = ad::fitting(&sizes, width);
+        let mut want: Vec<SlotSize> = Vec::new();
+        for s in sizes.iter().filter(|s| s.width <= width) {
+            if !want.contains(s) && want.len() < ad::MAX_SIZES {
+                want.push(*s);
+            }
+        }
+        prop_assert_eq!(got.as_slice(), &want[..]);
+    }
+
+    #[test]
+    fn render_plan_renders_only_a_requested_size(
+        w in 1u32..=2000, h in 1u32..=2000,
+        requested in proptest::collection::vec((1u32..=4, 1u32..=4), 0..4),
+    ) {
+        let requested: Vec<SlotSize> = requested.iter().map(|&(a, b)| size(a * 100, b * 100)).collect();
+        let body = format!(r#"{{"id":"a","html":"h","width":{w},"height":{h}}}"#);
+        match ad::render_plan(200, &body, &requested) {
+            Ok(p) => prop_assert!(requested.contains(&size(p.width, p.height))),
+            Err(e) => prop_assert_eq!(e, AdError::WrongSize(size(w, h))),
+        }
     }
 }

@@ -1,6 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
-use adtag::core::config::{self, Config, ConfigError, DEFAULT_OPT_OUT_COOKIE, RawConfig};
+use adtag::core::config::{
+    self, CollapseEmptySlots, Config, ConfigError, ConsentPlatforms, DEFAULT_LAZY_LOAD,
+    DEFAULT_OPT_OUT_COOKIE, LazyLoad, RawConfig,
+};
+use adtag::core::targeting::{Problem, Source, Targeting, TargetingError};
 use proptest::prelude::*;
 
 const SRC: Option<&str> = Some("https://Ads.Example.com/adtag.js?v=1");
@@ -32,6 +36,11 @@ fn defaults() {
             opt_out_cookie: DEFAULT_OPT_OUT_COOKIE.into(),
             debug: false,
             tcf_vendor_id: None,
+            lazy_load: None,
+            targeting: Targeting::default(),
+            targeting_errors: vec![],
+            consent_platforms: ConsentPlatforms::default(),
+            collapse_empty_slots: CollapseEmptySlots::Auto,
         }
     );
     assert_eq!(DEFAULT_OPT_OUT_COOKIE, "adtag_optout");
@@ -46,14 +55,35 @@ fn later_wins_per_key() {
         opt_out_cookie: some("attrs_out"),
         debug: some("1"),
         tcf_vendor_id: some("10"),
+        lazy_load: some("true"),
+        targeting: None,
+        consent_platforms: some("tcf"),
+        collapse_empty_slots: some("never"),
     };
     let window = RawConfig {
         publisher: some("222"),
         child_directed: some("false"),
         tcf_vendor_id: some("20"),
+        lazy_load: some(r#"{"fetchMarginPercent":100}"#),
+        consent_platforms: some(r#"["gpp"]"#),
         ..RawConfig::default()
     };
     let c = config::resolve(SRC, &attrs, &window).unwrap();
+    assert_eq!(
+        c.lazy_load,
+        Some(LazyLoad {
+            fetch_margin_percent: 100,
+            render_margin_percent: 200
+        })
+    );
+    assert_eq!(
+        c.consent_platforms,
+        ConsentPlatforms {
+            gpp: true,
+            ..ConsentPlatforms::default()
+        }
+    );
+    assert_eq!(c.collapse_empty_slots, CollapseEmptySlots::Never);
     assert_eq!(c.publisher, "222");
     assert_eq!(c.endpoint, "https://attrs.example.com");
     assert!(!c.child_directed);
@@ -379,6 +409,260 @@ fn messages_stay_on_one_line() {
     assert!(msg.contains(&format!("\"{}…\"", "9".repeat(100))));
 }
 
+// --- lazyLoad, consentPlatforms, collapseEmptySlots, targeting ------------------------------
+
+fn with(field: fn(&mut RawConfig) -> &mut Option<String>, value: &str) -> RawConfig {
+    let mut r = raw("1");
+    *field(&mut r) = some(value);
+    r
+}
+
+#[test]
+fn lazy_load() {
+    let lazy: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.lazy_load;
+    let margins = |f, r| {
+        Some(LazyLoad {
+            fetch_margin_percent: f,
+            render_margin_percent: r,
+        })
+    };
+    let ok: &[(&str, Option<LazyLoad>)] = &[
+        // `<script data-lazy-load>`: present is on.
+        ("", Some(DEFAULT_LAZY_LOAD)),
+        ("true", Some(DEFAULT_LAZY_LOAD)),
+        (" TRUE ", Some(DEFAULT_LAZY_LOAD)),
+        ("1", Some(DEFAULT_LAZY_LOAD)),
+        ("false", None),
+        ("0", None),
+        ("{}", Some(DEFAULT_LAZY_LOAD)),
+        (
+            r#"{"fetchMarginPercent":100,"renderMarginPercent":50}"#,
+            margins(100, 50),
+        ),
+        (r#"{"renderMarginPercent":0}"#, margins(500, 0)),
+        (r#" {"fetchMarginPercent":0} "#, margins(0, 200)),
+        (
+            r#"{"fetchMarginPercent":10000,"renderMarginPercent":10000}"#,
+            margins(10000, 10000),
+        ),
+        // GPT's mobileScaling (and other keys) are ignored, not an error.
+        (
+            r#"{"fetchMarginPercent":500,"renderMarginPercent":200,"mobileScaling":2.0}"#,
+            margins(500, 200),
+        ),
+        // A render margin wider than the fetch margin just renders on arrival.
+        (
+            r#"{"fetchMarginPercent":100,"renderMarginPercent":300}"#,
+            margins(100, 300),
+        ),
+    ];
+    for (input, want) in ok {
+        assert_eq!(
+            resolve_attrs(&with(lazy, input)).map(|c| c.lazy_load),
+            Ok(*want),
+            "{input:?}"
+        );
+    }
+    let bad = [
+        "yes",
+        "on",
+        "2",
+        "{",
+        "[]",
+        r#"{"fetchMarginPercent":-1}"#,
+        r#"{"fetchMarginPercent":10001}"#,
+        r#"{"fetchMarginPercent":1.5}"#,
+        r#"{"fetchMarginPercent":"500"}"#,
+        r#"{"renderMarginPercent":null}"#,
+        r#"{"renderMarginPercent":99999999999999999999999}"#,
+        "(unreadable)",
+        "object",
+    ];
+    for input in bad {
+        assert_eq!(
+            resolve_attrs(&with(lazy, input)),
+            Err(ConfigError::BadLazyLoad(input.into())),
+            "{input:?}"
+        );
+    }
+    assert_eq!(
+        DEFAULT_LAZY_LOAD,
+        LazyLoad {
+            fetch_margin_percent: 500,
+            render_margin_percent: 200
+        }
+    );
+}
+
+#[test]
+fn consent_platforms() {
+    let field: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.consent_platforms;
+    let p = |tcf, gpp, usp| ConsentPlatforms { tcf, gpp, usp };
+    let ok: &[(&str, ConsentPlatforms)] = &[
+        ("", p(false, false, false)),
+        ("[]", p(false, false, false)),
+        ("tcf", p(true, false, false)),
+        ("tcf,gpp", p(true, true, false)),
+        (" TCF , usp ", p(true, false, true)),
+        ("usp,tcf,gpp,tcf", p(true, true, true)),
+        ("tcf,", p(true, false, false)),
+        (r#"["tcf","gpp"]"#, p(true, true, false)),
+        (r#"[ "USP" ]"#, p(false, false, true)),
+    ];
+    for (input, want) in ok {
+        assert_eq!(
+            resolve_attrs(&with(field, input)).map(|c| c.consent_platforms),
+            Ok(*want),
+            "{input:?}"
+        );
+    }
+    let bad = [
+        "tcfv2",
+        "tcf gpp",
+        "tcf;gpp",
+        "onetrust",
+        "true",
+        "[",
+        r#"["tcf",1]"#,
+        r#"["tcf,gpp"]"#,
+        r#"[""]"#,
+        r#"{"tcf":true}"#,
+        r#"[["tcf"]]"#,
+        "(unreadable)",
+    ];
+    for input in bad {
+        assert_eq!(
+            resolve_attrs(&with(field, input)),
+            Err(ConfigError::BadConsentPlatforms(input.into())),
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn collapse_empty_slots() {
+    let field: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.collapse_empty_slots;
+    let ok: &[(&str, CollapseEmptySlots)] = &[
+        ("auto", CollapseEmptySlots::Auto),
+        (" Auto ", CollapseEmptySlots::Auto),
+        ("never", CollapseEmptySlots::Never),
+        ("NEVER", CollapseEmptySlots::Never),
+    ];
+    for (input, want) in ok {
+        assert_eq!(
+            resolve_attrs(&with(field, input)).map(|c| c.collapse_empty_slots),
+            Ok(*want),
+            "{input:?}"
+        );
+    }
+    for input in ["", "true", "false", "always", "collapse", "(unreadable)"] {
+        assert_eq!(
+            resolve_attrs(&with(field, input)),
+            Err(ConfigError::BadCollapseEmptySlots(input.into())),
+            "{input:?}"
+        );
+    }
+}
+
+fn page_error(problem: Problem, key: &str) -> TargetingError {
+    TargetingError {
+        source: Source::Page,
+        problem,
+        key: key.into(),
+        value: String::new(),
+    }
+}
+
+#[test]
+fn page_targeting_never_fails_the_config() {
+    let field: fn(&mut RawConfig) -> &mut Option<String> = |r| &mut r.targeting;
+    let c = resolve_attrs(&with(
+        field,
+        r#"{"section":["sport","news"],"bad key":"x","n":1}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        c.targeting.entries,
+        vec![(
+            "section".to_string(),
+            vec!["sport".to_string(), "news".to_string()]
+        )]
+    );
+    assert_eq!(
+        c.targeting_errors,
+        vec![
+            page_error(Problem::BadKey, "bad key"),
+            page_error(Problem::BadType, "n"),
+        ]
+    );
+    for input in ["(unreadable)", "[1]", "true", ""] {
+        let c = resolve_attrs(&with(field, input)).unwrap();
+        assert!(c.targeting.is_empty());
+        assert_eq!(
+            c.targeting_errors,
+            vec![page_error(Problem::NotAnObject, "")],
+            "{input:?}"
+        );
+    }
+}
+
+#[test]
+fn new_keys_fail_in_field_order_after_the_old_ones() {
+    let all_bad = RawConfig {
+        tcf_vendor_id: some("0"),
+        lazy_load: some("x"),
+        consent_platforms: some("x"),
+        collapse_empty_slots: some("x"),
+        ..raw("1")
+    };
+    assert_eq!(
+        resolve_attrs(&all_bad),
+        Err(ConfigError::BadTcfVendorId("0".into()))
+    );
+    let r = RawConfig {
+        tcf_vendor_id: None,
+        ..all_bad
+    };
+    assert_eq!(resolve_attrs(&r), Err(ConfigError::BadLazyLoad("x".into())));
+    let r = RawConfig {
+        lazy_load: None,
+        ..r
+    };
+    assert_eq!(
+        resolve_attrs(&r),
+        Err(ConfigError::BadConsentPlatforms("x".into()))
+    );
+    let r = RawConfig {
+        consent_platforms: None,
+        ..r
+    };
+    assert_eq!(
+        resolve_attrs(&r),
+        Err(ConfigError::BadCollapseEmptySlots("x".into()))
+    );
+}
+
+#[test]
+fn new_key_messages() {
+    let cases: &[(ConfigError, &str)] = &[
+        (
+            ConfigError::BadLazyLoad("yes".into()),
+            "adtag: lazy loading (data-lazy-load / adtag.config.lazyLoad) \"yes\" must be true, false or {fetchMarginPercent, renderMarginPercent} of whole numbers from 0 to 10000",
+        ),
+        (
+            ConfigError::BadConsentPlatforms("onetrust".into()),
+            "adtag: consent platforms (data-consent-platforms / adtag.config.consentPlatforms) \"onetrust\" must list tcf, gpp or usp (e.g. \"tcf,gpp\" or [\"tcf\"])",
+        ),
+        (
+            ConfigError::BadCollapseEmptySlots("always".into()),
+            "adtag: empty slots (data-collapse-empty-slots / adtag.config.collapseEmptySlots) \"always\" must be auto or never",
+        ),
+    ];
+    for (err, want) in cases {
+        assert_eq!(err.to_string(), *want);
+    }
+}
+
 proptest! {
     #[test]
     fn resolve_never_panics(
@@ -391,7 +675,8 @@ proptest! {
     ) {
         let attrs = RawConfig {
             publisher: p, endpoint: e, child_directed: b.clone(), opt_out_cookie: o,
-            debug: b, tcf_vendor_id: t,
+            debug: b.clone(), tcf_vendor_id: t, lazy_load: b.clone(), targeting: b.clone(),
+            consent_platforms: b.clone(), collapse_empty_slots: b,
         };
         match config::resolve(src.as_deref(), &attrs, &RawConfig::default()) {
             Ok(c) => {

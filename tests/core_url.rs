@@ -191,7 +191,52 @@ fn percent_encoding() {
     }
 }
 
+#[test]
+fn page_url_for_the_ad_request() {
+    // (href, keep_query, sent)
+    let cases: &[(&str, bool, &str)] = &[
+        ("https://p.example/a?b=1#c", true, "https://p.example/a?b=1"),
+        ("https://p.example/a?b=1#c", false, "https://p.example/a"),
+        ("https://p.example/a#c?b=1", true, "https://p.example/a"),
+        ("https://p.example/a#c?b=1", false, "https://p.example/a"),
+        (
+            "https://p.example/a?mail=x@y.z&t=secret",
+            false,
+            "https://p.example/a",
+        ),
+        ("https://p.example/a?x#", true, "https://p.example/a?x"),
+        ("https://p.example/?", false, "https://p.example/"),
+        ("https://p.example/#?#", true, "https://p.example/"),
+        ("https://p.example/é?é#é", false, "https://p.example/é"),
+        ("https://p.example/é?é#é", true, "https://p.example/é?é"),
+        ("https://p.example", false, "https://p.example"),
+        ("", true, ""),
+        ("#", true, ""),
+        ("?", false, ""),
+    ];
+    for (href, keep_query, want) in cases {
+        assert_eq!(
+            url::page_url_for_ad(href, *keep_query),
+            *want,
+            "{href:?} {keep_query}"
+        );
+    }
+}
+
 proptest! {
+    #[test]
+    fn page_url_for_ad_is_a_prefix_without_fragment(href in ".*", keep in any::<bool>()) {
+        let sent = url::page_url_for_ad(&href, keep);
+        prop_assert!(href.starts_with(sent));
+        prop_assert!(!sent.contains('#'));
+        if !keep {
+            prop_assert!(!sent.contains('?'));
+        }
+        if !href.contains(['#', '?']) {
+            prop_assert_eq!(sent, href.as_str());
+        }
+    }
+
     #[test]
     fn never_panics(input in ".*") {
         let _ = url::http_origin(&input);

@@ -44,6 +44,7 @@ fn script_config_reads_every_data_attribute() {
             opt_out_cookie: some("my_optout"),
             debug: some("1"),
             tcf_vendor_id: some("755"),
+            ..RawConfig::default()
         }
     );
 }
@@ -104,6 +105,7 @@ fn window_config_reads_strings_booleans_and_numbers() {
             opt_out_cookie: some("my_optout"),
             debug: some("false"),
             tcf_vendor_id: some("755"),
+            ..RawConfig::default()
         }
     );
 }
@@ -210,11 +212,90 @@ fn window_config_survives_throwing_adtag_config_and_proxies() {
                 child_directed: unreadable.clone(),
                 opt_out_cookie: unreadable.clone(),
                 debug: unreadable.clone(),
-                tcf_vendor_id: unreadable,
+                tcf_vendor_id: unreadable.clone(),
+                lazy_load: unreadable.clone(),
+                targeting: unreadable.clone(),
+                consent_platforms: unreadable.clone(),
+                collapse_empty_slots: unreadable,
             },
             "a config proxy that throws on every key: every key fails validation"
         );
     }
+}
+
+// --- lazyLoad, consentPlatforms, collapseEmptySlots, targeting ------------------------------
+
+#[wasm_bindgen_test]
+fn script_config_reads_the_lazy_consent_and_collapse_attributes() {
+    let page = Fixture::new();
+    let script = page.add(
+        "script",
+        &[("data-lazy-load", ""), ("data-consent-platforms", "tcf,gpp"), ("data-collapse-empty-slots", "never")],
+    );
+    assert_eq!(
+        page::script_config(&script),
+        RawConfig {
+            lazy_load: some(""),
+            consent_platforms: some("tcf,gpp"),
+            collapse_empty_slots: some("never"),
+            ..RawConfig::default()
+        }
+    );
+}
+
+fn eval(js: &str) -> JsValue {
+    Function::new_no_args(js).call0(&JsValue::UNDEFINED).expect("test JS runs")
+}
+
+#[wasm_bindgen_test]
+fn window_config_objects_and_arrays_reach_the_core_as_json() {
+    let config = eval(
+        "return {publisher: 1, lazyLoad: {fetchMarginPercent: 100, renderMarginPercent: 50},
+         targeting: {section: ['sport', 'news'], pos: 'top'}, consentPlatforms: ['tcf', 'usp'],
+         collapseEmptySlots: 'never'}",
+    );
+    let _adtag = WindowAdtag::config(config.unchecked_ref());
+    let raw = page::window_config(&window());
+    assert_eq!(raw.lazy_load, some(r#"{"fetchMarginPercent":100,"renderMarginPercent":50}"#));
+    assert_eq!(raw.targeting, some(r#"{"section":["sport","news"],"pos":"top"}"#));
+    assert_eq!(raw.consent_platforms, some(r#"["tcf","usp"]"#));
+    let c = config::resolve(Some("https://ads.example.com/adtag.js"), &RawConfig::default(), &raw)
+        .expect("a valid config");
+    assert_eq!(c.lazy_load.map(|l| (l.fetch_margin_percent, l.render_margin_percent)), Some((100, 50)));
+    assert!(c.consent_platforms.tcf && c.consent_platforms.usp && !c.consent_platforms.gpp);
+    assert_eq!(c.targeting.entries.len(), 2);
+    assert_eq!(c.collapse_empty_slots, config::CollapseEmptySlots::Never);
+    // `lazyLoad: true` is the boolean's string form, as for the other keys.
+    let _adtag = WindowAdtag::config(&object(&[("lazyLoad", true.into())]));
+    assert_eq!(page::window_config(&window()).lazy_load, some("true"));
+}
+
+#[wasm_bindgen_test]
+fn window_config_json_values_that_throw_fail_validation_for_their_key_only() {
+    let config = eval(
+        "var c = {publisher: '1', collapseEmptySlots: 'auto'};
+         c.lazyLoad = {get fetchMarginPercent() { throw new Error('getter') }};
+         c.targeting = {toJSON: function () { throw new Error('toJSON') }};
+         var cyclic = ['tcf']; cyclic.push(cyclic); c.consentPlatforms = cyclic;
+         return c",
+    );
+    let _adtag = WindowAdtag::config(config.unchecked_ref());
+    let raw = page::window_config(&window());
+    let unreadable = some("(unreadable)");
+    assert_eq!(raw.lazy_load, unreadable);
+    assert_eq!(raw.targeting, unreadable);
+    assert_eq!(raw.consent_platforms, unreadable);
+    assert_eq!(raw.publisher, some("1"));
+    assert_eq!(raw.collapse_empty_slots, some("auto"));
+    let src = Some("https://ads.example.com/adtag.js");
+    let err = config::resolve(src, &RawConfig::default(), &raw).expect_err("lazyLoad can't be read");
+    assert!(err.to_string().contains("adtag.config.lazyLoad"), "{err}");
+    // A `toJSON` returning undefined, and a function, are not objects of settings either.
+    let config = eval("return {publisher: '1', lazyLoad: {toJSON: function () {}}, consentPlatforms: function () {}}");
+    let _adtag = WindowAdtag::config(config.unchecked_ref());
+    let raw = page::window_config(&window());
+    assert_eq!(raw.lazy_load, unreadable);
+    assert_eq!(raw.consent_platforms, some("function"));
 }
 
 // --- <meta name="adtag-child-directed"> -------------------------------------------------------

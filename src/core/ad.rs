@@ -20,10 +20,12 @@ pub const MAX_SIDE: u32 = 2000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SizeError {
-    /// Not `<digits>x<digits>`.
+    /// Not `<digits>x<digits>` (an empty entry in a list too); carries the entry as given.
     Malformed(String),
-    /// A side is 0 or larger than `MAX_SIDE`.
+    /// A side is 0 or larger than `MAX_SIDE`; carries the entry as given.
     OutOfBounds(String),
+    /// More than `MAX_SIZES` sizes; carries the whole attribute.
+    TooMany(String),
 }
 
 impl fmt::Display for SizeError {
@@ -39,12 +41,109 @@ impl SizeError {
         let (value, problem) = match self {
             SizeError::Malformed(v) => (v, " must be WIDTHxHEIGHT, e.g. 300x250"),
             SizeError::OutOfBounds(v) => (v, " must be 1 to 2000 pixels per side"),
+            SizeError::TooMany(v) => (v, " lists more than 8 sizes"),
         };
         let mut line = String::from("slot size (data-adtag-size) ");
         crate::core::config::push_quoted(&mut line, value);
         line.push_str(problem);
         line
     }
+}
+
+/// At most this many sizes in one `data-adtag-size`: enough for every IAB size a responsive
+/// slot would list, and a bound on the `size=` parameter.
+pub const MAX_SIZES: usize = 8;
+
+/// The sizes of one slot, in the publisher's order of preference, without duplicates: at
+/// most `MAX_SIZES`, kept inline (no allocation, `Copy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    items: [SlotSize; MAX_SIZES],
+    len: u8,
+}
+
+impl Sizes {
+    /// No size at all (what `fitting` gives when nothing fits).
+    pub const EMPTY: Sizes = Sizes {
+        items: [SlotSize {
+            width: 0,
+            height: 0,
+        }; MAX_SIZES],
+        len: 0,
+    };
+
+    /// One size.
+    pub fn one(size: SlotSize) -> Sizes {
+        let mut s = Sizes::EMPTY;
+        s.push(size);
+        s
+    }
+
+    /// Adds `size` unless it is already there or the list is full; false when full.
+    fn push(&mut self, size: SlotSize) -> bool {
+        if self.contains(size) {
+            return true;
+        }
+        match self.items.get_mut(usize::from(self.len)) {
+            Some(slot) => {
+                *slot = size;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn as_slice(&self) -> &[SlotSize] {
+        self.items.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn contains(&self, size: SlotSize) -> bool {
+        self.as_slice().contains(&size)
+    }
+
+    /// The widest width and the tallest height among the sizes (0x0 when empty): the box that
+    /// holds any of them.
+    pub fn envelope(&self) -> SlotSize {
+        self.as_slice().iter().fold(
+            SlotSize {
+                width: 0,
+                height: 0,
+            },
+            |e, s| SlotSize {
+                width: e.width.max(s.width),
+                height: e.height.max(s.height),
+            },
+        )
+    }
+}
+
+/// The sizes whose width fits in `available_width_px` (the slot's width at request time, in
+/// whole CSS pixels, rounded down), in the order given. Empty when none fits.
+pub fn fitting(sizes: &[SlotSize], available_width_px: u32) -> Sizes {
+    let mut out = Sizes::EMPTY;
+    for s in sizes.iter().filter(|s| s.width <= available_width_px) {
+        out.push(*s);
+    }
+    out
+}
+
+/// Parses `data-adtag-size`: one size or several, comma separated (`"970x250, 728x90"`),
+/// each as `parse_size` takes it. An empty entry (`"300x250,"`) is `Malformed`, more than
+/// `MAX_SIZES` entries `TooMany`; a size listed twice counts once. The first bad entry is the
+/// error (one bad size makes the whole slot bad, as a single bad size does).
+pub fn parse_sizes(s: &str) -> Result<Sizes, SizeError> {
+    let mut out = Sizes::EMPTY;
+    for entry in crate::core::split_byte(s, b',') {
+        if !out.push(parse_size(entry)?) {
+            return Err(SizeError::TooMany(s.to_string()));
+        }
+    }
+    Ok(out)
 }
 
 /// Parses `300x250` (also `300X250`, surrounding spaces ignored).
@@ -90,17 +189,27 @@ pub struct AdRequest<'a> {
     pub endpoint: &'a str,
     pub publisher: &'a str,
     pub slot: &'a str,
-    pub size: SlotSize,
+    /// The sizes requested (those that fit, see `fitting`), in order; never empty.
+    pub sizes: &'a [SlotSize],
+    /// The page's full URL (`location.href`); what of it is sent depends on `collect`.
     pub page_url: &'a str,
+    /// Collection is allowed: only then does `url=` keep the page's query string.
+    pub collect: bool,
     pub npa: bool,
     pub coppa: bool,
     /// Only when collection is allowed.
     pub uid: Option<&'a str>,
     pub consent: &'a ConsentParams,
+    /// The `tgt=` value from `targeting::param` (`k=v1,v2&k2=v`); omitted when empty.
+    pub targeting: &'a str,
 }
 
-/// `{endpoint}/v1/ad?pub=&slot=&size=WxH&url=&npa=0|1&coppa=0|1[&uid=][&gdpr=..]...`,
-/// every value percent-encoded.
+/// `{endpoint}/v1/ad?pub=&slot=&size=WxH[,WxH...]&url=&npa=0|1&coppa=0|1[&uid=][&gdpr=..]
+/// ...[&tgt=]`, every value percent-encoded. The commas between sizes stay as they are (a
+/// comma is legal in a query, and this is how SPEC §3 writes it).
+///
+/// `url=` never carries the page's fragment, and its query string only when `collect`:
+/// queries hold e-mail addresses and access tokens on real sites.
 pub fn ad_request_url(req: &AdRequest<'_>) -> String {
     fn param(out: &mut String, key: &str, value: &str) {
         out.push('&');
@@ -116,10 +225,17 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
     url::push_encoded(&mut out, req.publisher);
     param(&mut out, "slot", req.slot);
     out.push_str("&size=");
-    crate::core::events::push_u64(&mut out, req.size.width.into());
-    out.push('x');
-    crate::core::events::push_u64(&mut out, req.size.height.into());
-    param(&mut out, "url", req.page_url);
+    for (i, size) in req.sizes.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_size(&mut out, *size);
+    }
+    param(
+        &mut out,
+        "url",
+        url::page_url_for_ad(req.page_url, req.collect),
+    );
     param(&mut out, "npa", flag(req.npa));
     param(&mut out, "coppa", flag(req.coppa));
     if let Some(uid) = req.uid {
@@ -140,7 +256,17 @@ pub fn ad_request_url(req: &AdRequest<'_>) -> String {
             param(&mut out, key, v);
         }
     }
+    if !req.targeting.is_empty() {
+        param(&mut out, "tgt", req.targeting);
+    }
     out
+}
+
+/// `WxH`.
+fn push_size(out: &mut String, size: SlotSize) {
+    crate::core::events::push_u64(out, size.width.into());
+    out.push('x');
+    crate::core::events::push_u64(out, size.height.into());
 }
 
 /// Response bodies larger than this are refused unread.
@@ -158,7 +284,7 @@ pub struct RenderPlan {
 }
 
 /// Why a slot collapses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdError {
     /// 204: the server has no ad.
     NoAd,
@@ -170,6 +296,8 @@ pub enum AdError {
     BadField(&'static str),
     /// `clickUrl` present but not http(s).
     BadClickUrl,
+    /// The ad's `width`×`height` is not one of the sizes requested.
+    WrongSize(SlotSize),
     /// Network error or timeout (filled in by the glue).
     Network,
     Timeout,
@@ -191,6 +319,12 @@ impl AdError {
             AdError::Malformed => ("malformed response (not a JSON object)", None),
             AdError::BadField(name) => ("missing or invalid field ", Some((*name).to_owned())),
             AdError::BadClickUrl => ("clickUrl is not an http(s) URL", None),
+            AdError::WrongSize(size) => {
+                let mut wxh = String::new();
+                push_size(&mut wxh, *size);
+                wxh.push_str(" is not a size the slot asked for");
+                ("ad size ", Some(wxh))
+            }
             AdError::Network => ("network error", None),
             AdError::Timeout => ("timed out", None),
         };
@@ -203,15 +337,17 @@ impl AdError {
 /// Longest accepted ad `id`, in characters.
 const MAX_ID_CHARS: usize = 128;
 
-/// Validates a response: 200 with JSON `{"id","html","width","height","clickUrl"?}`.
-/// `id` non-empty string (at most 128 chars), `html` string, `width`/`height` integers in
-/// 1..=MAX_SIDE, `clickUrl` absent/null or an http(s) URL.
+/// Validates a response to a request for `requested` sizes: 200 with JSON
+/// `{"id","html","width","height","clickUrl"?}`. `id` non-empty string (at most 128 chars),
+/// `html` string, `width`/`height` integers in 1..=MAX_SIDE and together one of `requested`,
+/// `clickUrl` absent/null or an http(s) URL.
 ///
 /// Checks in order: status (204 → `NoAd`, other non-200 → `Status`), size (`TooLarge`,
 /// before parsing), JSON object (`Malformed`), then `id`, `html`, `width`, `height`
-/// (`BadField` naming the first bad one), then `clickUrl` (`BadClickUrl`). Other keys are
-/// ignored. The click URL must be an exact http(s) URL: no surrounding spaces.
-pub fn render_plan(status: u16, body: &str) -> Result<RenderPlan, AdError> {
+/// (`BadField` naming the first bad one), then the size against `requested` (`WrongSize`:
+/// an ad of another size would overflow or shift the slot), then `clickUrl` (`BadClickUrl`).
+/// Other keys are ignored. The click URL must be an exact http(s) URL: no surrounding spaces.
+pub fn render_plan(status: u16, body: &str, requested: &[SlotSize]) -> Result<RenderPlan, AdError> {
     match status {
         200 => {}
         204 => return Err(AdError::NoAd),
@@ -242,6 +378,10 @@ pub fn render_plan(status: u16, body: &str) -> Result<RenderPlan, AdError> {
     };
     let width = side("width")?;
     let height = side("height")?;
+    let size = SlotSize { width, height };
+    if !requested.contains(&size) {
+        return Err(AdError::WrongSize(size));
+    }
     let click_url = match v.get("clickUrl") {
         None | Some(Value::Null) => None,
         Some(Value::Str(s)) if url::is_http_url(s) => Some(s.clone()),

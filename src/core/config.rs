@@ -6,8 +6,12 @@ use crate::prelude::*;
 
 use core::fmt;
 
+use crate::core::json::{self, Value};
+use crate::core::targeting::{self, Targeting, TargetingError};
+
 /// Raw values from one source, as strings (the glue turns booleans and numbers into their
-/// JS string form: `true`, `12345`). `None` when the source does not set the key.
+/// JS string form: `true`, `12345`, and objects and arrays of `window.adtag.config` into
+/// their `JSON.stringify` text). `None` when the source does not set the key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawConfig {
     pub publisher: Option<String>,
@@ -16,6 +20,62 @@ pub struct RawConfig {
     pub opt_out_cookie: Option<String>,
     pub debug: Option<String>,
     pub tcf_vendor_id: Option<String>,
+    /// `data-lazy-load` / `lazyLoad`: a boolean, or a JSON object of margins.
+    pub lazy_load: Option<String>,
+    /// `targeting` (config only): a JSON object.
+    pub targeting: Option<String>,
+    /// `data-consent-platforms` / `consentPlatforms`: `tcf,gpp` or a JSON array of names.
+    pub consent_platforms: Option<String>,
+    /// `data-collapse-empty-slots` / `collapseEmptySlots`: `auto` or `never`.
+    pub collapse_empty_slots: Option<String>,
+}
+
+/// Lazy loading's margins, in percent of the viewport height (SPEC §7): a slot is requested
+/// once it is within `fetch_margin_percent` of the viewport, and its ad rendered once within
+/// `render_margin_percent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LazyLoad {
+    pub fetch_margin_percent: u32,
+    pub render_margin_percent: u32,
+}
+
+/// Google Publisher Tag's own recommended setting (its lazy-loading sample and guide use
+/// `fetchMarginPercent: 500, renderMarginPercent: 200`): the request leaves five screens
+/// ahead, so on a fast scroll the ad has arrived before the slot shows; the creative is
+/// rendered two screens ahead, so its own images and scripts load before it is seen, while
+/// ads far below the fold that are never reached cost nothing. GPT doubles both on phones
+/// (`mobileScaling: 2.0`); we keep one setting for every screen (and ignore `mobileScaling`)
+/// because the margins are already in viewport heights, which are short on phones.
+pub const DEFAULT_LAZY_LOAD: LazyLoad = LazyLoad {
+    fetch_margin_percent: 500,
+    render_margin_percent: 200,
+};
+
+/// Margins above this (100 viewport heights) are refused: they are a typo, not a setting.
+pub const MAX_MARGIN_PERCENT: u32 = 10_000;
+
+/// Consent platforms the tag waits for even when they are not on the page at start (loaded
+/// later by a tag manager): until each has answered, nothing is collected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsentPlatforms {
+    /// IAB TCF v2 (`__tcfapi`).
+    pub tcf: bool,
+    /// IAB GPP (`__gpp`).
+    pub gpp: bool,
+    /// IAB US Privacy (`__uspapi`).
+    pub usp: bool,
+}
+
+/// What an empty slot (no ad, an error, no size that fits) does with its box.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CollapseEmptySlots {
+    /// Collapse, but only while the slot is out of view and below the viewport (then nothing
+    /// the visitor sees moves); a slot in or above the view keeps its box, empty, until it is
+    /// out of view below again.
+    #[default]
+    Auto,
+    /// Never collapse: the box stays, empty (for layouts built around a fixed ad space).
+    Never,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +88,15 @@ pub struct Config {
     pub opt_out_cookie: String,
     pub debug: bool,
     pub tcf_vendor_id: Option<u32>,
+    /// `None`: every slot is requested as soon as the decision allows it.
+    pub lazy_load: Option<LazyLoad>,
+    /// The page's targeting, its bad entries left out (see `targeting_errors`).
+    pub targeting: Targeting,
+    /// One per bad entry of the page's `targeting`, for one console message each; they never
+    /// stop the tag.
+    pub targeting_errors: Vec<TargetingError>,
+    pub consent_platforms: ConsentPlatforms,
+    pub collapse_empty_slots: CollapseEmptySlots,
 }
 
 pub const DEFAULT_OPT_OUT_COOKIE: &str = "adtag_optout";
@@ -43,6 +112,9 @@ pub enum ConfigError {
     BadEndpoint(String),
     BadOptOutCookie(String),
     BadTcfVendorId(String),
+    BadLazyLoad(String),
+    BadConsentPlatforms(String),
+    BadCollapseEmptySlots(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -74,6 +146,19 @@ impl ConfigError {
             ConfigError::BadTcfVendorId(v) => {
                 (TCF_VENDOR_ID, Some(v), "must be a number from 1 to 65535")
             }
+            ConfigError::BadLazyLoad(v) => (
+                LAZY_LOAD,
+                Some(v),
+                "must be true, false or {fetchMarginPercent, renderMarginPercent} of whole numbers from 0 to 10000",
+            ),
+            ConfigError::BadConsentPlatforms(v) => (
+                CONSENT_PLATFORMS,
+                Some(v),
+                "must list tcf, gpp or usp (e.g. \"tcf,gpp\" or [\"tcf\"])",
+            ),
+            ConfigError::BadCollapseEmptySlots(v) => {
+                (COLLAPSE_EMPTY_SLOTS, Some(v), "must be auto or never")
+            }
         };
         let mut line = String::from("adtag: ");
         line.push_str(field);
@@ -92,6 +177,11 @@ const ENDPOINT: &str = "endpoint (data-endpoint / adtag.config.endpoint)";
 const OPT_OUT_COOKIE: &str =
     "opt-out cookie name (data-opt-out-cookie / adtag.config.optOutCookie)";
 const TCF_VENDOR_ID: &str = "TCF vendor id (data-tcf-vendor-id / adtag.config.tcfVendorId)";
+const LAZY_LOAD: &str = "lazy loading (data-lazy-load / adtag.config.lazyLoad)";
+const CONSENT_PLATFORMS: &str =
+    "consent platforms (data-consent-platforms / adtag.config.consentPlatforms)";
+const COLLAPSE_EMPTY_SLOTS: &str =
+    "empty slots (data-collapse-empty-slots / adtag.config.collapseEmptySlots)";
 
 /// Values longer than this are cut (with `…`) in messages.
 const MAX_SHOWN: usize = 100;
@@ -132,7 +222,9 @@ pub(crate) fn push_quoted(out: &mut String, v: &str) {
 ///
 /// Every value is trimmed of ASCII whitespace first (booleans also compare ignoring ASCII
 /// case); errors carry the value as given. A blank publisher counts as missing. Checked in
-/// the order publisher, endpoint, opt-out cookie, TCF vendor id; the first error is returned.
+/// the order publisher, endpoint, opt-out cookie, TCF vendor id, lazy loading, consent
+/// platforms, empty slots; the first error is returned. The page's `targeting` never fails:
+/// its bad entries are left out and listed in `targeting_errors`.
 pub fn resolve(
     script_src: Option<&str>,
     attrs: &RawConfig,
@@ -179,6 +271,35 @@ pub fn resolve(
         ),
     };
 
+    let lazy_load = match pick(&window.lazy_load, &attrs.lazy_load) {
+        None => None,
+        Some(raw) => {
+            parse_lazy_load(trim(raw)).ok_or_else(|| ConfigError::BadLazyLoad(raw.to_string()))?
+        }
+    };
+
+    let consent_platforms = match pick(&window.consent_platforms, &attrs.consent_platforms) {
+        None => ConsentPlatforms::default(),
+        Some(raw) => parse_platforms(trim(raw))
+            .ok_or_else(|| ConfigError::BadConsentPlatforms(raw.to_string()))?,
+    };
+
+    let collapse_empty_slots = match pick(&window.collapse_empty_slots, &attrs.collapse_empty_slots)
+    {
+        None => CollapseEmptySlots::Auto,
+        Some(raw) => match trim(raw) {
+            v if v.eq_ignore_ascii_case("auto") => CollapseEmptySlots::Auto,
+            v if v.eq_ignore_ascii_case("never") => CollapseEmptySlots::Never,
+            _ => return Err(ConfigError::BadCollapseEmptySlots(raw.to_string())),
+        },
+    };
+
+    let mut targeting_errors = Vec::new();
+    let targeting = match pick(&window.targeting, &attrs.targeting) {
+        None => Targeting::default(),
+        Some(raw) => targeting::parse(raw, targeting::Source::Page, &mut targeting_errors),
+    };
+
     Ok(Config {
         publisher,
         endpoint,
@@ -187,7 +308,66 @@ pub fn resolve(
         opt_out_cookie,
         debug: parse_bool(pick(&window.debug, &attrs.debug)).unwrap_or(false),
         tcf_vendor_id,
+        lazy_load,
+        targeting,
+        targeting_errors,
+        consent_platforms,
+        collapse_empty_slots,
     })
+}
+
+/// `true` (also a bare attribute, `1`) → the default margins; `false`, `0` → off; a JSON
+/// object → its `fetchMarginPercent` and `renderMarginPercent` (each optional, defaulting
+/// to `DEFAULT_LAZY_LOAD`'s; other keys, like GPT's `mobileScaling`, ignored). `None` when
+/// malformed; `Some(None)` when off.
+fn parse_lazy_load(v: &str) -> Option<Option<LazyLoad>> {
+    if !v.starts_with('{') {
+        return parse_bool(Some(v)).map(|on| on.then_some(DEFAULT_LAZY_LOAD));
+    }
+    let obj = json::parse(v).ok()?;
+    let margin = |key: &str, default: u32| match obj.get(key) {
+        None => Some(default),
+        Some(m) => m
+            .as_int()
+            .filter(|n| (0..=i64::from(MAX_MARGIN_PERCENT)).contains(n))
+            .and_then(|n| u32::try_from(n).ok()),
+    };
+    Some(Some(LazyLoad {
+        fetch_margin_percent: margin("fetchMarginPercent", DEFAULT_LAZY_LOAD.fetch_margin_percent)?,
+        render_margin_percent: margin(
+            "renderMarginPercent",
+            DEFAULT_LAZY_LOAD.render_margin_percent,
+        )?,
+    }))
+}
+
+/// `tcf,gpp` (attribute: names separated by commas, blanks between them ignored) or
+/// `["tcf","gpp"]` (config array); names compared ignoring ASCII case. An empty list is
+/// valid (waits for nothing); any other name, or a non-string in the array, is `None`.
+fn parse_platforms(v: &str) -> Option<ConsentPlatforms> {
+    let mut out = ConsentPlatforms::default();
+    let mut add = |name: &str| {
+        let name = trim(name);
+        match name {
+            "" => {}
+            n if n.eq_ignore_ascii_case("tcf") => out.tcf = true,
+            n if n.eq_ignore_ascii_case("gpp") => out.gpp = true,
+            n if n.eq_ignore_ascii_case("usp") => out.usp = true,
+            _ => return false,
+        }
+        true
+    };
+    if v.starts_with('[') {
+        let list = json::parse(v).ok()?;
+        for item in list.as_array()? {
+            if !matches!(item, Value::Str(s) if !trim(s).is_empty() && add(s)) {
+                return None;
+            }
+        }
+    } else if !crate::core::split_byte(v, b',').all(&mut add) {
+        return None;
+    }
+    Some(out)
 }
 
 fn trim(s: &str) -> &str {

@@ -15,6 +15,8 @@ pub mod outbox;
 pub mod session;
 pub mod signals;
 pub mod site_list;
+pub mod slot;
+pub mod targeting;
 pub mod url;
 pub mod viewability;
 

@@ -156,3 +156,19 @@ pub fn push_encoded(out: &mut String, s: &str) {
         }
     }
 }
+
+/// The page URL as the ad request may carry it: never the fragment (everything from the
+/// first `#`), and the query string (from the first `?` before it) only when `keep_query`,
+/// that is when collection is allowed: queries hold e-mail addresses and access tokens on
+/// real sites. A slice of `href`, no copy.
+pub fn page_url_for_ad(href: &str, keep_query: bool) -> &str {
+    let end = byte_pos(href, b'#').unwrap_or(href.len());
+    let end = match keep_query {
+        true => end,
+        false => href
+            .get(..end)
+            .and_then(|h| byte_pos(h, b'?'))
+            .unwrap_or(end),
+    };
+    href.get(..end).unwrap_or("")
+}

@@ -39,6 +39,18 @@ fn config_value(v: JsValue) -> Option<String> {
     }
 }
 
+/// A config value that may be an object or an array (`lazyLoad`, `targeting`,
+/// `consentPlatforms`): those become their `JSON.stringify` text for the core to parse;
+/// anything else as `config_value`. A value that can't be turned into JSON (a throwing
+/// getter or `toJSON`, a cycle, a proxy that throws) reads as one that fails validation.
+fn config_json(v: JsValue) -> Option<String> {
+    if !v.is_object() {
+        return config_value(v);
+    }
+    let text = js_sys::JSON::stringify(&v).ok().map(JsValue::from);
+    Some(text.and_then(|t| t.as_string()).unwrap_or_else(|| "(unreadable)".to_owned()))
+}
+
 /// The tag's script element's `data-*` attributes.
 pub fn script_config(script: &Element) -> RawConfig {
     let attr = |name: &str| script.get_attribute(name);
@@ -49,6 +61,11 @@ pub fn script_config(script: &Element) -> RawConfig {
         opt_out_cookie: attr("data-opt-out-cookie"),
         debug: attr("data-debug"),
         tcf_vendor_id: attr("data-tcf-vendor-id"),
+        lazy_load: attr("data-lazy-load"),
+        // Page-wide targeting is config only; slots carry `data-adtag-targeting`.
+        targeting: None,
+        consent_platforms: attr("data-consent-platforms"),
+        collapse_empty_slots: attr("data-collapse-empty-slots"),
     }
 }
 
@@ -57,13 +74,15 @@ pub fn script_config(script: &Element) -> RawConfig {
 /// the other fields get their console error).
 pub fn window_config(window: &Window) -> RawConfig {
     let config = get(&get(window, "adtag"), "config");
-    let value = |key: &str| match config.is_object() {
+    let read = |key: &str, convert: fn(JsValue) -> Option<String>| match config.is_object() {
         false => None,
         true => match Reflect::get(&config, &JsValue::from_str(key)) {
-            Ok(v) => config_value(v),
+            Ok(v) => convert(v),
             Err(_) => Some("(unreadable)".to_owned()),
         },
     };
+    let value = |key: &str| read(key, config_value);
+    let json = |key: &str| read(key, config_json);
     RawConfig {
         publisher: value("publisher"),
         endpoint: value("endpoint"),
@@ -71,6 +90,10 @@ pub fn window_config(window: &Window) -> RawConfig {
         opt_out_cookie: value("optOutCookie"),
         debug: value("debug"),
         tcf_vendor_id: value("tcfVendorId"),
+        lazy_load: json("lazyLoad"),
+        targeting: json("targeting"),
+        consent_platforms: json("consentPlatforms"),
+        collapse_empty_slots: value("collapseEmptySlots"),
     }
 }
 
