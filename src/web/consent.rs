@@ -84,8 +84,9 @@ pub fn start(t: &mut Tag) {
 }
 
 /// Is platform `i` declared in the config (`consentPlatforms`)?
-fn declared(_t: &Tag, _i: usize) -> bool {
-    false
+fn declared(t: &Tag, i: usize) -> bool {
+    let p = &t.config.consent_platforms;
+    [p.tcf, p.gpp, p.usp].get(i).copied().unwrap_or(false)
 }
 
 /// Looks for platforms that appeared since; each one found is subscribed to and is pending

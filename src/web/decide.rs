@@ -54,6 +54,7 @@ pub fn decide_again(t: &mut Tag) {
     consent::look_again(t);
     let decision = decide(&t.signals);
     let changed = decision != t.decision;
+    let ads_changed = t.decided && decision.ads != t.decision.ads;
     let first = !t.decided && ready(t);
     t.decision = decision;
     page_api::remember(&t.decision);
@@ -68,8 +69,8 @@ pub fn decide_again(t: &mut Tag) {
     if first || (t.decided && changed) {
         announce(t);
     }
-    if first {
-        slots::request_all(t);
+    if first || ads_changed {
+        slots::decided(t);
     }
 }
 
@@ -94,26 +95,38 @@ fn ready(t: &Tag) -> bool {
 
 /// Starts or stops measurement to match the decision.
 fn apply(t: &mut Tag) {
-    match (t.decision.permit(), t.measure.is_some()) {
+    let stopped = match (t.decision.permit(), t.measure.is_some()) {
         (Some(permit), false) => {
             t.measure = Measure::start(permit, t, !t.page_view_sent);
             t.page_view_sent |= t.measure.is_some();
+            false
         }
         (None, true) => {
             if let Some(m) = t.measure.take() {
                 m.stop();
             }
+            true
         }
-        _ => {}
-    }
-    // A refusal (consent refused or withdrawn, an opt-out, GPC...) leaves none of the tag's
-    // cookies behind, as `optOut()` does, whether this page or an earlier one set them. A
-    // platform that is only pending or late stops collection but keeps the identifier until
-    // it answers.
-    if t.measure.is_none() && refuses(&t.decision) && tag_cookies_present(t) {
+        _ => false,
+    };
+    // Consent refused or withdrawn (on this page, or through the platform on an earlier one)
+    // leaves none of the tag's cookies behind, as `optOut()` does; so does any refusal that
+    // stops collection on this page. Otherwise a refusing decision touches nothing of the tag:
+    // a platform that is only pending or late keeps the identifier until it answers, and an
+    // opted-out or child-directed page never reads or writes the tag's cookies.
+    let refused = refuses(&t.decision);
+    if refused && (stopped || (consent_refused(&t.decision) && tag_cookies_present(t))) {
         cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
         log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
     }
+}
+
+/// Does a consent platform refuse (not merely pend or time out)?
+fn consent_refused(d: &Decision) -> bool {
+    d.reasons.iter().any(|r| {
+        matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
+            | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
+    })
 }
 
 /// Is any cookie of the tag in the jar? Only the names are looked at, to delete them.

@@ -165,3 +165,27 @@ export function win() {
 export function epoch() {
   try { return Date.now(); } catch (_) { return 0; }
 }
+
+// Lazy loading: two IntersectionObservers whose roots reach `fetch` and `render` percent of
+// the viewport's height above and below it. on(6, slot, 1|0) as a slot comes within (1) or
+// leaves (0) the fetch margin, on(7, ...) the render margin. null without IntersectionObserver.
+export function lazy(on, fetch, render) {
+  try {
+    const io = (kind, pct) => new IntersectionObserver((entries) => {
+      for (const e of entries) { try { on(kind, e.target, e.isIntersecting ? 1 : 0); } catch (_) { /* the tag's own */ } }
+    }, { rootMargin: pct + '% 0px ' + pct + '% 0px' });
+    return [io(6, fetch), io(7, render)];
+  } catch (_) {
+    return null;
+  }
+}
+
+// Starts (on) or stops watching a slot with the lazy-loading observers.
+export function lazy_observe(pair, el, on) {
+  if (pair) for (const io of pair) observe(io, el, on);
+}
+
+// The width a slot has now, in CSS pixels (0 when unknown).
+export function width(el) {
+  try { const w = el.getBoundingClientRect().width; return w > 0 ? w : 0; } catch (_) { return 0; }
+}

@@ -30,6 +30,11 @@ extern "C" {
     pub fn clear(slot: &HtmlElement, state: &str);
     /// `performance.now()`, never throwing (0 where the page broke it).
     pub fn now() -> f64;
+    /// The lazy-loading observers (see dom.js): `on(6|7, slot, 1|0)`.
+    pub fn lazy(on: &JsValue, fetch_percent: u32, render_percent: u32) -> JsValue;
+    pub fn lazy_observe(pair: &JsValue, el: &web_sys::Element, on: bool);
+    /// The width an element has now, in CSS pixels (0 when unknown).
+    pub fn width(el: &web_sys::Element) -> f64;
     /// `Date.now()`, never throwing (0 where the page broke it).
     pub fn epoch() -> f64;
 }

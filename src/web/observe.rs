@@ -7,6 +7,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::config::LazyLoad;
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
 use crate::web::page::get;
@@ -30,13 +31,15 @@ pub struct SlotView {
 /// The page-wide observers, created with the tag, for the page's lifetime.
 pub struct Observers {
     intersection: Option<IntersectionObserver>,
+    /// The lazy-loading observers (null unless `lazyLoad`).
+    lazy: JsValue,
     /// When the page was last shown (for `session_end`'s duration).
     pub shown_at: u64,
     pub hidden_reported: bool,
 }
 
 impl Observers {
-    pub fn new(window: &web_sys::Window) -> Observers {
+    pub fn new(window: &web_sys::Window, lazy: Option<LazyLoad>) -> Observers {
         // One callback for every kind of event (see dom.js). Each becomes a piece of work for
         // the tag, run now or right after the work in progress.
         let on = Closure::<dyn Fn(u32, JsValue, f64)>::new(|kind: u32, value: JsValue, ratio: f64| match kind {
@@ -52,11 +55,26 @@ impl Observers {
             // A message (dom.js passes only trusted `MessageEvent`s).
             4 => tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>())),
             // The page's slots changed (a slot added or removed).
-            _ => tag::run(crate::web::slots::claim_new),
+            5 => tag::run(crate::web::slots::claim_new),
+            // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
+            _ => tag::run(move |t| crate::web::slots::near(t, &value, kind == 6, ratio > 0.5)),
         });
         let intersection = dom::watch(window, on.as_ref());
+        let lazy = match lazy {
+            Some(l) => dom::lazy(on.as_ref(), l.fetch_margin_percent, l.render_margin_percent),
+            None => JsValue::NULL,
+        };
         on.forget();
-        Observers { intersection, shown_at: now_ms(), hidden_reported: false }
+        Observers { intersection, lazy, shown_at: now_ms(), hidden_reported: false }
+    }
+
+    /// Starts watching a slot against the lazy-loading margins.
+    pub fn watch_lazy(&self, slot: &web_sys::Element) {
+        dom::lazy_observe(&self.lazy, slot, true);
+    }
+
+    pub fn unwatch_lazy(&self, slot: &web_sys::Element) {
+        dom::lazy_observe(&self.lazy, slot, false);
     }
 
     /// Starts watching a freshly rendered ad frame.

@@ -10,38 +10,39 @@
 use crate::prelude::*;
 use crate::core::cat;
 
-use crate::core::ad::{self, AdError, AdRequest, RenderPlan, SizeError, SlotSize, parse_size};
+use crate::core::ad::{self, AdError, AdRequest, RenderPlan, SizeError, Sizes, parse_sizes};
 use crate::core::events::Kind;
+use crate::core::slot::{self as machine, Action, CollapseReason, Input};
+use crate::core::targeting::{self, Source, Targeting};
 use crate::core::{ids, viewability::Viewability};
 use crate::web::http::{self, FetchError};
 use crate::web::observe::SlotView;
 use crate::web::tag::{self, Tag};
-use crate::web::{consent, decide, log, page, render};
+use crate::web::{consent, decide, dom, log, page, render};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlIFrameElement};
 
 /// How long an ad request may take before its slot collapses.
 pub const AD_TIMEOUT_MS: u32 = 3000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Found, waiting for the first decision.
-    Found,
-    /// An ad request is out (for `Slot::generation`).
-    Requested,
-    Rendered,
-    Collapsed,
-}
-
 pub struct Slot {
     /// Never reused on this page.
     pub id: u32,
     pub element: HtmlElement,
     pub name: String,
-    pub size: SlotSize,
-    pub state: State,
-    /// Which request is current; answers for older ones are dropped.
+    /// The sizes the publisher declared, in order.
+    pub sizes: Sizes,
+    /// The sizes the current request asked for (those that fitted): the answer must be one.
+    requested: Sizes,
+    targeting: Targeting,
+    /// Where the slot is in its life (the core's state machine).
+    machine: machine::Slot,
+    /// The generation of the current request (see `machine`), for timers and messages.
     pub generation: u32,
+    /// An answered ad waiting to be rendered (lazy loading: until within the render margin).
+    held: Option<RenderPlan>,
+    /// Within the lazy-loading fetch and render margins.
+    near: (bool, bool),
     /// Filled in once rendered: the frame, its click token and the ad id.
     pub frame: Option<HtmlIFrameElement>,
     pub token: String,
@@ -50,6 +51,12 @@ pub struct Slot {
     pub last_click_ms: u64,
     /// Viewability, once rendered.
     pub view: Option<SlotView>,
+}
+
+impl Slot {
+    pub fn rendered(&self) -> bool {
+        matches!(self.machine.state(), machine::State::Rendered { .. })
+    }
 }
 
 /// The slots the tag holds, in the order found.
@@ -80,28 +87,29 @@ impl Slots {
 
 /// Every slot element not yet claimed by a tag, in document order: the good ones, and the
 /// ones whose size is malformed (each reported and collapsed by the caller).
-pub fn discover(document: &Document) -> Vec<(HtmlElement, String, Result<SlotSize, SizeError>)> {
+pub fn discover(document: &Document) -> Vec<(HtmlElement, String, Result<Sizes, SizeError>)> {
     let Ok(list) = document.query_selector_all("[data-adtag-slot]") else { return Vec::new() };
     (0..list.length())
         .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
         .filter(|e| !e.has_attribute("data-adtag-state"))
         .map(|e| {
             let name = e.get_attribute("data-adtag-slot").unwrap_or_default();
-            let size = parse_size(&e.get_attribute("data-adtag-size").unwrap_or_default());
+            let size = parse_sizes(&e.get_attribute("data-adtag-size").unwrap_or_default());
             (e, name, size)
         })
         .collect()
 }
 
 /// Claims the slots that appeared since last time (all of them at start), reserves the good
-/// ones' space, reports and collapses the bad ones; once the tag has decided, requests their
-/// ads at once. Slots that left the page are released.
+/// ones' space, reports and collapses the bad ones; once the tag has decided, they go their
+/// way at once. Slots that left the page are released.
 pub fn claim_new(t: &mut Tag) {
     release_removed(t);
+    let lazy = t.config.lazy_load.is_some();
     let mut fresh = Vec::new();
-    for (element, name, size) in discover(&t.document) {
-        let size = match size {
-            Ok(size) if !name.trim().is_empty() => size,
+    for (element, name, sizes) in discover(&t.document) {
+        let sizes = match sizes {
+            Ok(sizes) if !name.trim().is_empty() => sizes,
             Ok(_) => {
                 log::error("adtag: data-adtag-slot is empty: name each slot, e.g. data-adtag-slot=\"top\"");
                 render::collapse(&element);
@@ -113,123 +121,191 @@ pub fn claim_new(t: &mut Tag) {
                 continue;
             }
         };
-        render::reserve(&element, size);
+        // Bad targeting entries are reported by name and left out; the ad is still requested.
+        let mut errors = Vec::new();
+        let targeting = match element.get_attribute("data-adtag-targeting") {
+            Some(text) => targeting::parse(&text, Source::Slot, &mut errors),
+            None => Targeting::default(),
+        };
+        for e in &errors {
+            log::error(&cat(&["adtag: slot \"", &name, "\": ", &e.message()]));
+        }
+        render::reserve(&element, sizes.envelope());
         let token = page::random16(&t.window).map(|r| ids::hex_id(&r)).unwrap_or_default();
         t.slots.next_id += 1;
         let id = t.slots.next_id;
-        t.slots.push(Slot { id, element, name, size, state: State::Found, generation: 0, frame: None, token,
-            ad_id: String::new(), last_click_ms: 0, view: None });
+        if lazy {
+            if let Some(o) = &t.observers {
+                o.watch_lazy(&element);
+            }
+        }
+        t.slots.push(Slot { id, element, name, sizes, requested: Sizes::EMPTY, targeting, machine: machine::Slot::new(lazy),
+            generation: 0, held: None, near: (false, false), frame: None, token, ad_id: String::new(),
+            last_click_ms: 0, view: None });
         fresh.push(id);
     }
     if t.decided {
+        let ads_allowed = t.decision.ads;
         for id in fresh {
-            request(t, id);
+            step(t, id, Input::Decided { ads_allowed });
         }
     }
 }
 
-/// The first decision exists: every slot found so far asks for its ad.
-pub fn request_all(t: &mut Tag) {
-    let ids: Vec<u32> = t.slots.iter().filter(|s| s.state == State::Found).map(|s| s.id).collect();
+/// The decision was made, or whether ads are allowed changed: every slot hears of it.
+pub fn decided(t: &mut Tag) {
+    let ads_allowed = t.decision.ads;
+    let ids: Vec<u32> = t.slots.iter().map(|s| s.id).collect();
     for id in ids {
-        request(t, id);
+        step(t, id, Input::Decided { ads_allowed });
+    }
+}
+
+/// Where slot `element` is against the lazy-loading margins changed (`fetch`: the fetch
+/// margin, else the render margin).
+pub fn near(t: &mut Tag, element: &JsValue, fetch: bool, inside: bool) {
+    let Some(slot) = t.slots.iter_mut().find(|s| JsValue::from(&s.element) == *element) else { return };
+    if fetch {
+        slot.near.0 = inside;
+    } else {
+        slot.near.1 = inside;
+    }
+    let (id, (in_fetch_margin, in_render_margin)) = (slot.id, slot.near);
+    step(t, id, Input::Near { in_fetch_margin, in_render_margin });
+}
+
+/// Feeds one input to slot `id`'s machine and carries out what it answers.
+fn step(t: &mut Tag, id: u32, input: Input) {
+    let Some(slot) = t.slots.by_id(id) else { return };
+    match slot.machine.step(input) {
+        Action::Request { generation } => request(t, id, generation),
+        Action::Render { generation } => show(t, id, generation),
+        Action::HoldUntilRenderMargin | Action::Nothing => {}
+        Action::Collapse { reason } => {
+            collapse(slot);
+            let name = slot.name.clone();
+            ended(t, &name, Err(&reason.message()));
+        }
+        Action::Release => {
+            if let Some(i) = t.slots.iter().position(|s| s.id == id) {
+                let slot = t.slots.remove(i);
+                release(t, slot);
+            }
+        }
     }
 }
 
 /// Asks for slot `id`'s ad under the current decision (one request per slot, concurrently:
 /// one slow or bad slot never holds up the others). The slot keeps its box meanwhile.
-fn request(t: &mut Tag, id: u32) {
+fn request(t: &mut Tag, id: u32, generation: u32) {
     // `measuring` looks at the opt-out cookie and the consent platforms once more, so that a
     // `uid` goes out only under a decision that still allows it.
     let uid = decide::measuring(t).map(|m| m.uid().to_owned());
     let consent = consent::params(&t.signals);
-    let (ads, npa, coppa) = (t.decision.ads, !t.decision.personalized, t.decision.child_directed);
+    let (collect, npa, coppa) = (t.decision.collect, !t.decision.personalized, t.decision.child_directed);
     let Some(slot) = t.slots.by_id(id) else { return };
-    slot.generation += 1;
-    slot.state = State::Requested;
-    let generation = slot.generation;
-    let name = slot.name.clone();
-    if !ads {
-        finish(t, id, generation, Err("no consent for ads (TCF purpose 2)".to_owned()));
+    slot.generation = generation;
+    // Only the sizes that fit the width the slot has now.
+    let width = dom::width(&slot.element);
+    slot.requested = ad::fitting(slot.sizes.as_slice(), if width > 0.0 { width as u32 } else { 0 });
+    if slot.requested.is_empty() {
+        step(t, id, Input::Answer { generation, result: Err(CollapseReason::NoSizeFits) });
         return;
     }
+    let mut errors = Vec::new();
+    let tgt = targeting::param(&t.config.targeting, &slot.targeting, &mut errors);
+    let name = slot.name.clone();
     let url = ad::ad_request_url(&AdRequest {
         endpoint: &t.config.endpoint,
         publisher: &t.config.publisher,
         slot: &name,
-        size: slot.size,
+        sizes: slot.requested.as_slice(),
         page_url: &t.location.href,
+        collect,
         npa,
         coppa,
         uid: uid.as_deref(),
         consent: &consent,
+        targeting: &tgt,
     });
     tag::notify("slotRequested", crate::web::publisher_events::object(&[("slot", name.as_str().into())]));
     http::get_text(&url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
-        tag::run(move |t| {
-            let plan = match result {
-                Ok((status, body)) => ad::render_plan(status, &body),
-                Err(FetchError::Timeout) => Err(AdError::Timeout),
-                Err(FetchError::TooLarge) => Err(AdError::TooLarge),
-                Err(FetchError::Network) => Err(AdError::Network),
-            };
-            if let Some(s) = t.slots.iter().find(|s| s.id == id && s.generation == generation) {
-                tag::notify("slotResponseReceived", crate::web::publisher_events::object(&[("slot", s.name.as_str().into())]));
-            }
-            finish(t, id, generation, plan.map_err(|e| e.message()));
-        });
+        tag::run(move |t| answered(t, id, generation, result));
     }));
 }
 
-/// Renders or collapses slot `id` with the answer to its request `generation`, then tells
-/// the page. An answer for an older request, or for a slot that is gone, is dropped.
-fn finish(t: &mut Tag, id: u32, generation: u32, result: Result<RenderPlan, String>) {
-    let debug = t.config.debug;
-    let Some(slot) = t.slots.by_id(id).filter(|s| s.generation == generation && s.state == State::Requested) else {
+/// The answer to slot `id`'s request `generation` (dropped by the machine when the slot was
+/// refreshed or released since).
+fn answered(t: &mut Tag, id: u32, generation: u32, result: Result<(u16, String), FetchError>) {
+    let Some(slot) = t.slots.by_id(id) else { return };
+    if slot.generation != generation {
         return;
+    }
+    let plan = match result {
+        Ok((status, body)) => ad::render_plan(status, &body, slot.requested.as_slice()),
+        Err(FetchError::Timeout) => Err(AdError::Timeout),
+        Err(FetchError::TooLarge) => Err(AdError::TooLarge),
+        Err(FetchError::Network) => Err(AdError::Network),
     };
     let name = slot.name.clone();
-    let result = match slot.element.is_connected() {
-        true => result,
-        false => Err("the slot was removed from the page".to_owned()),
-    };
-    let outcome = match result {
-        Ok(plan) => match render::render(&t.document, &slot.element, &plan, &slot.token) {
-            Some(frame) => {
-                if let Some(o) = &t.observers {
-                    o.watch(&frame);
-                }
-                slot.frame = Some(frame);
-                slot.view = Some(SlotView { state: Viewability::new(plan.width, plan.height), ratio: 0.0, timer: None });
-                slot.ad_id = plan.ad_id;
-                slot.state = State::Rendered;
-                let impression = Kind::AdImpression { slot: name.clone(), ad: slot.ad_id.clone() };
-                if let Some(m) = decide::measuring(t) {
-                    m.record(impression);
-                }
-                Ok((plan.width, plan.height))
-            }
-            None => {
-                collapse(slot);
-                Err("could not create the frame".to_owned())
-            }
-        },
-        Err(e) => {
-            collapse(slot);
-            Err(e)
+    let result = match plan {
+        Ok(plan) => {
+            slot.held = Some(plan);
+            Ok(())
         }
+        Err(e) => Err(CollapseReason::Ad(e)),
     };
-    let payload = match &outcome {
+    tag::notify("slotResponseReceived", crate::web::publisher_events::object(&[("slot", name.as_str().into())]));
+    step(t, id, Input::Answer { generation, result });
+}
+
+/// Renders the ad answered for slot `id`'s request `generation`, then tells the page.
+fn show(t: &mut Tag, id: u32, generation: u32) {
+    let Some(slot) = t.slots.by_id(id) else { return };
+    let Some(plan) = slot.held.take().filter(|_| slot.generation == generation) else { return };
+    let name = slot.name.clone();
+    if !slot.element.is_connected() {
+        // Gone meanwhile: the machine hears of it when the page's change is seen.
+        collapse(slot);
+        ended(t, &name, Err("the slot was removed from the page"));
+        return;
+    }
+    if let (Some(o), Some(old)) = (&t.observers, &slot.frame) {
+        o.unwatch(old);
+    }
+    match render::render(&t.document, &slot.element, &plan, &slot.token) {
+        Some(frame) => {
+            if let Some(o) = &t.observers {
+                o.watch(&frame);
+            }
+            slot.frame = Some(frame);
+            slot.view = Some(SlotView { state: Viewability::new(plan.width, plan.height), ratio: 0.0, timer: None });
+            slot.ad_id = plan.ad_id;
+            let impression = Kind::AdImpression { slot: name.clone(), ad: slot.ad_id.clone() };
+            if let Some(m) = decide::measuring(t) {
+                m.record(impression);
+            }
+            log::debug(t.config.debug, &cat(&["slot ", &name, ": rendered"]));
+            ended(t, &name, Ok((plan.width, plan.height)));
+        }
+        None => {
+            collapse(slot);
+            ended(t, &name, Err("could not create the frame"));
+        }
+    }
+}
+
+/// `slotRenderEnded` for the page: `{slot, isEmpty, size, reason?}`.
+fn ended(t: &Tag, name: &str, outcome: Result<(u32, u32), &str>) {
+    let object = crate::web::publisher_events::object;
+    let payload = match outcome {
         Ok((w, h)) => {
-            log::debug(debug, &cat(&["slot ", &name, ": rendered"]));
-            let size = js_sys::Array::of2(&JsValue::from(*w), &JsValue::from(*h));
-            crate::web::publisher_events::object(&[("slot", name.as_str().into()), ("isEmpty", false.into()),
-                ("size", size.into())])
+            let size = js_sys::Array::of2(&JsValue::from(w), &JsValue::from(h));
+            object(&[("slot", name.into()), ("isEmpty", false.into()), ("size", size.into())])
         }
         Err(reason) => {
-            log::debug(debug, &cat(&["slot ", &name, ": collapsed (", reason, ")"]));
-            crate::web::publisher_events::object(&[("slot", name.as_str().into()), ("isEmpty", true.into()),
-                ("size", JsValue::NULL), ("reason", reason.as_str().into())])
+            log::debug(t.config.debug, &cat(&["slot ", name, ": collapsed (", reason, ")"]));
+            object(&[("slot", name.into()), ("isEmpty", true.into()), ("size", JsValue::NULL), ("reason", reason.into())])
         }
     };
     tag::notify("slotRenderEnded", payload);
@@ -240,8 +316,8 @@ fn collapse(slot: &mut Slot) {
     render::collapse(&slot.element);
     slot.frame = None;
     slot.view = None;
+    slot.held = None;
     slot.ad_id.clear();
-    slot.state = State::Collapsed;
 }
 
 /// Does `names` (all when `None`) include this slot?
@@ -250,53 +326,49 @@ fn named(names: Option<&[String]>, slot: &Slot) -> bool {
 }
 
 /// `adtag.refresh(names?)`: a new ad (a new impression with its own viewability) for each
-/// named slot that has had its first answer, under the current decision. The slot keeps its
-/// box while the new ad loads: the old ad stays until the new one replaces it.
+/// named slot that has had its answer, under the current decision. The slot keeps its box
+/// while the new ad loads: the old ad stays until the new one replaces it.
 pub fn refresh(t: &mut Tag, names: Option<&[String]>) {
-    if !t.decided {
-        return; // the first request, with the first decision, is still to come
-    }
-    let ids: Vec<u32> = t.slots.iter()
-        .filter(|s| named(names, s) && matches!(s.state, State::Rendered | State::Collapsed))
-        .map(|s| s.id)
-        .collect();
+    let ids: Vec<u32> = t.slots.iter().filter(|s| named(names, s)).map(|s| s.id).collect();
     for id in ids {
-        if let Some(slot) = t.slots.by_id(id) {
-            slot.view = None; // the old ad's viewability ends with it
-        }
-        request(t, id);
+        step(t, id, Input::Refresh);
     }
 }
 
 /// `adtag.destroySlots(names?)`: the named slots' ads removed, the slots forgotten (and not
 /// found again: they keep `data-adtag-state="destroyed"`).
 pub fn destroy(t: &mut Tag, names: Option<&[String]>) {
-    let (gone, kept): (Vec<Slot>, Vec<Slot>) = core::mem::take(&mut t.slots.list).into_iter().partition(|s| named(names, s));
-    t.slots.list = kept;
-    for slot in gone {
-        render::clear(&slot.element, "destroyed");
-        release(t, slot);
-    }
-}
-
-/// Slots whose element left the page: everything held for them is let go.
-fn release_removed(t: &mut Tag) {
-    let (gone, kept): (Vec<Slot>, Vec<Slot>) = core::mem::take(&mut t.slots.list).into_iter().partition(|s| !s.element.is_connected());
-    t.slots.list = kept;
-    for slot in gone {
-        // Its request is answered for the page now: the answer itself will find no slot.
-        if slot.state == State::Requested {
-            tag::notify("slotRenderEnded", crate::web::publisher_events::object(&[("slot", slot.name.as_str().into()),
-                ("isEmpty", true.into()), ("size", JsValue::NULL), ("reason", "the slot was removed from the page".into())]));
+    let ids: Vec<u32> = t.slots.iter().filter(|s| named(names, s)).map(|s| s.id).collect();
+    for id in ids {
+        if let Some(slot) = t.slots.by_id(id) {
+            render::clear(&slot.element, "destroyed");
         }
-        release(t, slot);
+        step(t, id, Input::Destroy);
     }
 }
 
-/// Lets go of what the tag held for a slot: the observer on its frame, its timers (dropped
-/// with its `SlotView`), the frame itself (with the slot's element, if it is gone).
+/// Slots whose element left the page: everything held for them is let go. A request still
+/// out is answered for the page now (its answer will find no slot).
+fn release_removed(t: &mut Tag) {
+    let gone: Vec<(u32, String, bool)> = t.slots.iter()
+        .filter(|s| !s.element.is_connected())
+        .map(|s| (s.id, s.name.clone(), matches!(s.machine.state(), machine::State::Requested { .. })))
+        .collect();
+    for (id, name, pending) in gone {
+        if pending {
+            ended(t, &name, Err("the slot was removed from the page"));
+        }
+        step(t, id, Input::Removed);
+    }
+}
+
+/// Lets go of what the tag held for a slot: the observers on its element and frame, its
+/// timers (dropped with its `SlotView`).
 fn release(t: &mut Tag, slot: Slot) {
-    if let (Some(o), Some(frame)) = (&t.observers, &slot.frame) {
-        o.unwatch(frame);
+    if let Some(o) = &t.observers {
+        if let Some(frame) = &slot.frame {
+            o.unwatch(frame);
+        }
+        o.unwatch_lazy(&slot.element);
     }
 }

@@ -149,7 +149,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let location = page::location(&window);
     page_api::set_opt_out_target(&config, &location, &document);
     let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
-    let observers = Some(Observers::new(&window));
+    let observers = Some(Observers::new(&window, config.lazy_load));
     let tag = Tag {
         config,
         window,
@@ -177,6 +177,9 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         return Err(StartError::AlreadyStarted);
     }
     run(move |t| {
+        for e in &t.config.targeting_errors {
+            log::error(&e.message());
+        }
         crate::web::slots::claim_new(t);
         log::debug(t.config.debug, &cat(&["publisher ", &t.config.publisher, ", endpoint ", &t.config.endpoint, ", ",
             &crate::core::events::decimal(t.slots.len() as u64), " slot(s)"]));
