@@ -85,8 +85,13 @@ fn opted_out_table() {
         ("adtag_optout=11", false),
         ("adtag_optout=true", false),
         ("adtag_optout", false),
-        ("adtag_optout=0; adtag_optout=1", false),
+        // Several cookies of that name (other paths or domains): any `1` wins, wherever it is.
+        ("adtag_optout=0; adtag_optout=1", true),
         ("adtag_optout=1; adtag_optout=0", true),
+        ("adtag_optout=; x=1; adtag_optout=\"1\"", true),
+        ("adtag_optout=0; junk; adtag_optout=2; adtag_optout=1 ", true),
+        ("adtag_optout=0; adtag_optout=2", false),
+        ("adtag_optout=0; ADTAG_OPTOUT=1", false),
         ("xadtag_optout=1", false),
         ("adtag_optoutx=1", false),
         ("ADTAG_OPTOUT=1", false),
@@ -280,6 +285,20 @@ proptest! {
         let cookies = parts.join(";");
         prop_assert_eq!(get(&cookies, name), Some(value.as_str()));
         prop_assert_eq!(opted_out(&cookies, name), value == "1");
+    }
+
+    #[test]
+    fn any_opt_out_among_duplicates_wins(
+        values in prop::collection::vec(prop_oneof!["0", "1", "", "2", "true", " 1 "], 1..6),
+        junk in prop::collection::vec("[a-z]{1,5}=[0-9]{0,2}", 0..4),
+    ) {
+        let mut parts: Vec<String> = values.iter().map(|v| format!("adtag_optout={v}")).collect();
+        // Other cookies anywhere in between.
+        for (i, j) in junk.iter().enumerate() {
+            parts.insert(i % (parts.len() + 1), j.clone());
+        }
+        let cookies = parts.join("; ");
+        prop_assert_eq!(opted_out(&cookies, "adtag_optout"), values.iter().any(|v| v.trim() == "1"), "{}", cookies);
     }
 
     #[test]
