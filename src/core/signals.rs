@@ -30,6 +30,18 @@ pub enum Answer<T> {
     Ready(T),
 }
 
+impl<T> Answer<T> {
+    /// The same answer, borrowing its data.
+    pub fn as_ref(&self) -> Answer<&T> {
+        match self {
+            Answer::Absent => Answer::Absent,
+            Answer::Pending => Answer::Pending,
+            Answer::TimedOut => Answer::TimedOut,
+            Answer::Ready(t) => Answer::Ready(t),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signals {
     /// `<opt-out name>=1` in document.cookie.
