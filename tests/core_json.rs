@@ -123,12 +123,14 @@ fn containers() {
             Value::Obj(vec![("k".into(), Value::Bool(false))]),
         ]))
     );
+    // A repeated key stays in the object; `get` gives the first.
     let v = json::parse(r#"{"b": 1, "a": [2], "b": 3, "c": "x"}"#).unwrap();
     assert_eq!(
         v,
         Value::Obj(vec![
             ("b".into(), Value::Int(1)),
             ("a".into(), Value::Arr(vec![Value::Int(2)])),
+            ("b".into(), Value::Int(3)),
             ("c".into(), s("x")),
         ])
     );
@@ -209,6 +211,92 @@ fn depth_limit() {
         json::parse(&"[{\"a\":".repeat(100_000)),
         Err(JsonError::TooDeep)
     );
+}
+
+/// Bodies as large as the readers accept (the site list's 512 KiB): every one is read
+/// completely and correctly, in one pass. (Their speed is a benchmark figure, not a test:
+/// the duplicate-key check this replaced took minutes on the first of them.)
+const BIG: usize = 512 * 1024;
+
+/// `{"k0":0,"k1":1,...}` up to about `BIG` bytes, with `keys` distinct keys, each repeated
+/// `BIG`-fillingly: member i has key `k{i % keys}` and value i.
+fn big_object(keys: usize) -> (String, usize) {
+    let mut body = String::from("{");
+    let mut n = 0;
+    while body.len() < BIG - 32 {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!("\"k{}\":{n}", n % keys));
+        n += 1;
+    }
+    body.push('}');
+    (body, n)
+}
+
+#[test]
+fn an_object_with_tens_of_thousands_of_keys() {
+    let (body, n) = big_object(usize::MAX);
+    assert!(body.len() <= BIG && n > 30_000, "{} bytes, {n} keys", body.len());
+    let v = json::parse(&body).unwrap();
+    let Value::Obj(members) = &v else { panic!("an object") };
+    assert_eq!(members.len(), n);
+    for i in [0, 1, n / 2, n - 1] {
+        assert_eq!(v.get(&format!("k{i}")), Some(&Value::Int(i as i64)), "k{i}");
+    }
+    assert_eq!(v.get(&format!("k{n}")), None);
+}
+
+#[test]
+fn an_object_of_one_key_repeated_tens_of_thousands_of_times() {
+    for keys in [1, 2, 1000] {
+        let (body, n) = big_object(keys);
+        assert!(n > 30_000);
+        let v = json::parse(&body).unwrap();
+        // The first of each repeated key wins.
+        for k in [0, keys - 1] {
+            assert_eq!(v.get(&format!("k{k}")), Some(&Value::Int(k as i64)), "{keys} keys: k{k}");
+        }
+    }
+}
+
+#[test]
+fn long_strings_numbers_and_arrays() {
+    // One string of 512 KiB, plain and all escapes.
+    let plain = "x".repeat(BIG - 2);
+    assert_eq!(json::parse(&format!("\"{plain}\"")), Ok(Value::Str(plain.clone())));
+    let escaped = "\\u0041".repeat((BIG - 2) / 6);
+    assert_eq!(
+        json::parse(&format!("\"{escaped}\"")),
+        Ok(Value::Str("A".repeat((BIG - 2) / 6)))
+    );
+    let key = format!("{{\"{plain}\":1}}");
+    assert_eq!(json::parse(&key).unwrap().get(&plain), Some(&Value::Int(1)));
+    // A number of 512 Ki digits, whitespace, an array of 100 k items.
+    assert_eq!(json::parse(&"9".repeat(BIG)), Ok(Value::Float));
+    assert_eq!(json::parse(&(" ".repeat(BIG) + "1")), Ok(Value::Int(1)));
+    let items = vec!["1"; BIG / 4].join(",");
+    let v = json::parse(&format!("[{items}]")).unwrap();
+    assert_eq!(v.as_array().map(<[Value]>::len), Some(BIG / 4));
+    // Unterminated, each: an error, not a hang.
+    assert_eq!(json::parse(&format!("\"{plain}")), Err(JsonError::Eof));
+    assert_eq!(json::parse(&format!("[{items}")), Err(JsonError::Eof));
+}
+
+#[test]
+fn deep_nesting_within_a_large_body() {
+    // As deep as allowed, many times over, in one 512 KiB body.
+    let one = "[".repeat(MAX_DEPTH - 1) + &"]".repeat(MAX_DEPTH - 1);
+    let many = vec![one.as_str(); BIG / (2 * MAX_DEPTH)].join(",");
+    let v = json::parse(&format!("[{many}]")).unwrap();
+    assert_eq!(v.as_array().map(<[Value]>::len), Some(BIG / (2 * MAX_DEPTH)));
+    // Objects too.
+    let one = "{\"a\":".repeat(MAX_DEPTH - 1) + "1" + &"}".repeat(MAX_DEPTH - 1);
+    let many = vec![one.as_str(); BIG / one.len()].join(",");
+    assert!(json::parse(&format!("[{many}]")).is_ok());
+    // One level too deep at the very end of a large body.
+    let too_deep = format!("[{many},{}]", "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH));
+    assert_eq!(json::parse(&too_deep), Err(JsonError::TooDeep));
 }
 
 #[test]
