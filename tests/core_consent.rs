@@ -511,4 +511,23 @@ proptest! {
             prop_assert_eq!(p.gdpr, Some(t.gdpr_applies != Some(false)));
         }
     }
+
+    /// US Privacy strings: never a panic, and "not opted out" only for a well-formed
+    /// version-1 string whose sale flag is `N` or `-`.
+    #[test]
+    fn usp_only_well_formed_strings_allow(s in prop_oneof![".{0,8}", "[1-2][YyNn\\-xX ]{2,4}"]) {
+        let b = s.as_bytes();
+        let flag = |c: u8| matches!(c, b'Y' | b'y' | b'N' | b'n' | b'-');
+        let allows = b.len() == 4
+            && b[0] == b'1'
+            && b[1..].iter().all(|&c| flag(c))
+            && matches!(b[2], b'N' | b'n' | b'-');
+        prop_assert_eq!(usp_opted_out(&s), !allows, "{:?}", s);
+    }
+
+    #[test]
+    fn restriction_codes_never_panic(code in prop::option::of(any::<f64>())) {
+        let r = Restriction::from_code(code);
+        prop_assert!(r == NotAllowed || code == Some(1.0) || code == Some(2.0));
+    }
 }

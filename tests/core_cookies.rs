@@ -309,4 +309,18 @@ proptest! {
         let prefix = [name.as_str(), "=; Max-Age=0; Path=/"].concat();
         prop_assert!(out.iter().all(|s| s.starts_with(&prefix)));
     }
+
+    /// Cookie strings built from the characters that matter: `opted_out` is exactly "some
+    /// pair named so has the value 1", and `is_valid_name` never panics.
+    #[test]
+    fn opted_out_matches_a_model(s in "[a_=1; \t\"]{0,40}") {
+        let model = s.split(';').any(|pair| {
+            let Some((n, v)) = pair.split_once('=') else { return false };
+            let v = v.trim_ascii();
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            n.trim_ascii() == "a_" && v == "1"
+        });
+        prop_assert_eq!(opted_out(&s, "a_"), model, "{:?}", s);
+        let _ = is_valid_name(&s);
+    }
 }
