@@ -27,16 +27,16 @@ fn tcf(applies: Option<bool>, consents: &[u32], li: &[u32], vc: &[u32], vli: &[u
         purpose_li: mask(li),
         vendor_consents: vc.to_vec(),
         vendor_li: vli.to_vec(),
-        restrictions: vec![],
+        restrictions: [0; 3],
     }
 }
 
 /// `data` with these publisher restrictions for our vendor.
-fn restricted(data: TcfData, restrictions: &[(u32, Restriction)]) -> TcfData {
-    TcfData {
-        restrictions: restrictions.to_vec(),
-        ..data
+fn restricted(mut data: TcfData, restrictions: &[(u32, Restriction)]) -> TcfData {
+    for &(purpose, r) in restrictions {
+        data.restrict(purpose, r);
     }
+    data
 }
 
 fn allows(cookies: bool, beacons: bool, personalized: bool, ads: bool) -> TcfAllows {
@@ -167,6 +167,23 @@ fn tcf_table() {
     for (name, data, want) in rows {
         assert_eq!(tcf_allows(&data, V), want, "{name}");
     }
+}
+
+#[test]
+fn restrict_records_by_type() {
+    let mut d = TcfData::default();
+    d.restrict(1, NotAllowed);
+    d.restrict(2, RequireConsent);
+    d.restrict(7, RequireLi);
+    d.restrict(2, RequireLi);
+    // No purpose: nothing recorded, no panic.
+    d.restrict(0, NotAllowed);
+    d.restrict(32, NotAllowed);
+    d.restrict(u32::MAX, RequireLi);
+    assert_eq!(
+        d.restrictions,
+        [purpose_bit(1) | 1, purpose_bit(2), purpose_bit(7) | purpose_bit(2)]
+    );
 }
 
 #[test]

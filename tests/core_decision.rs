@@ -46,7 +46,7 @@ fn tcf(consents: &[u32], li: &[u32], vendor_consent: bool, vendor_li: bool) -> T
             vec![1, 755]
         },
         vendor_li: if vendor_li { vec![VENDOR] } else { vec![] },
-        restrictions: vec![],
+        restrictions: [0; 3],
     }
 }
 
@@ -468,11 +468,11 @@ fn tcf_rules() {
 #[test]
 fn tcf_restrictions() {
     use Restriction::*;
-    let r = |data: TcfData, restrictions: &[(u32, Restriction)]| {
-        with_tcf(TcfData {
-            restrictions: restrictions.to_vec(),
-            ..data
-        })
+    let r = |mut data: TcfData, restrictions: &[(u32, Restriction)]| {
+        for &(purpose, r) in restrictions {
+            data.restrict(purpose, r);
+        }
+        with_tcf(data)
     };
     let all = || tcf(ALL, ALL, true, true);
     let li_for_2_7 = || tcf(&without(ALL, &[2, 7]), &[2, 7], true, true);
@@ -638,9 +638,10 @@ fn gpp_tcf_and_usp_sections() {
         ),
         row(
             "no __tcfapi, gpp tcfeuv2 restricted by the publisher",
-            with_gpp(gpp_tcf(Some(TcfData {
-                restrictions: vec![(7, Restriction::NotAllowed)],
-                ..allowing()
+            with_gpp(gpp_tcf(Some({
+                let mut d = allowing();
+                d.restrict(7, Restriction::NotAllowed);
+                d
             }))),
             REFUSED,
             &[TcfRestricted, TcfNoPurpose7],
@@ -968,7 +969,13 @@ fn tcf_data() -> impl Strategy<Value = TcfData> {
                 purpose_li,
                 vendor_consents,
                 vendor_li,
-                restrictions,
+                restrictions: {
+                    let mut d = TcfData::default();
+                    for (purpose, r) in restrictions {
+                        d.restrict(purpose, r);
+                    }
+                    d.restrictions
+                },
             },
         )
 }

@@ -23,8 +23,9 @@ pub struct TcfData {
     pub vendor_consents: Vec<u32>,
     pub vendor_li: Vec<u32>,
     /// The publisher's restrictions for our vendor (`publisher.restrictions[purpose][vendor]`),
-    /// as (purpose, restriction). Several for one purpose all apply.
-    pub restrictions: Vec<(u32, Restriction)>,
+    /// by type: bit n of `restrictions[t]` (as in `purpose_bit`) = type t on purpose n
+    /// (`Restriction as usize`). Several for one purpose all apply. Set through `restrict`.
+    pub restrictions: [u32; 3],
 }
 
 /// A TCF publisher restriction on one purpose for one vendor (TCF policy, "publisher
@@ -33,12 +34,12 @@ pub struct TcfData {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Restriction {
     /// Type 0: the vendor may not process the purpose at all.
-    NotAllowed,
+    NotAllowed = 0,
     /// Type 1: only consent counts; legitimate interest does not.
-    RequireConsent,
+    RequireConsent = 1,
     /// Type 2: only legitimate interest counts; consent does not. On a purpose that needs
     /// consent (1, 3, 4) nothing is left: refused.
-    RequireLi,
+    RequireLi = 2,
 }
 
 impl Restriction {
@@ -128,28 +129,45 @@ impl TcfData {
         self.purpose_li & purpose_bit(purpose) != 0
     }
 
-    /// A restriction on purpose `n` is one of these.
-    fn restricted(&self, purpose: u32, kinds: [Restriction; 2]) -> bool {
-        self.restrictions
-            .iter()
-            .any(|&(p, r)| p == purpose && kinds.contains(&r))
+    /// Records the publisher's restriction `r` on `purpose` for our vendor (a purpose
+    /// number outside 1..=31 is no purpose: nothing to record).
+    pub fn restrict(&mut self, purpose: u32, r: Restriction) {
+        if let Some(mask) = self.restrictions.get_mut(r as usize) {
+            *mask |= purpose_bit(purpose);
+        }
     }
 
     /// Purpose `n`'s consent counts for us: given, and no restriction takes it away
     /// (type 0 or type 2).
     pub fn consent_counts(&self, purpose: u32) -> bool {
-        self.consent(purpose)
-            && !self.restricted(purpose, [Restriction::NotAllowed, Restriction::RequireLi])
+        self.by_consent(true) & purpose_bit(purpose) != 0
     }
 
-    /// Purpose `n`'s legitimate interest counts for us: established, and no restriction
-    /// takes it away (type 0 or type 1).
-    pub fn li_counts(&self, purpose: u32) -> bool {
-        self.li(purpose)
-            && !self.restricted(
-                purpose,
-                [Restriction::NotAllowed, Restriction::RequireConsent],
-            )
+    /// Purposes whose consent counts (a `purpose_bit` mask), the vendor's consent aside;
+    /// with `restricted`, less those that a restriction of type 0 or 2 takes away.
+    fn by_consent(&self, restricted: bool) -> u32 {
+        let [not_allowed, _, require_li] = self.restrictions;
+        self.purpose_consents & !((not_allowed | require_li) * u32::from(restricted))
+    }
+
+    /// Purposes with a legal basis for the vendor (a `purpose_bit` mask): consent for both,
+    /// or, where `li` and the purpose allows it, legitimate interest for both (TCF pairs the
+    /// purpose's basis with the vendor's); with `restricted`, as far as the publisher's
+    /// restrictions let either count (type 0 neither, type 1 no LI, type 2 no consent).
+    fn bases(&self, vendor_id: u32, restricted: bool) -> u32 {
+        let [not_allowed, require_consent, _] = self.restrictions;
+        let vendor = |ids: &[u32]| {
+            if ids.contains(&vendor_id) {
+                u32::MAX
+            } else {
+                0
+            }
+        };
+        let consent = self.by_consent(restricted) & vendor(&self.vendor_consents);
+        let li = self.purpose_li
+            & vendor(&self.vendor_li)
+            & !((not_allowed | require_consent) * u32::from(restricted));
+        consent | li
     }
 
     /// Purpose `n` has consent that counts, and the vendor has consent.
@@ -158,25 +176,36 @@ impl TcfData {
     }
 
     /// Purpose `n` has a legal basis for the vendor: consent for both, or legitimate
-    /// interest for both (TCF pairs the purpose's basis with the vendor's), as far as the
-    /// publisher's restrictions let either count.
+    /// interest for both, as far as the publisher's restrictions let either count.
     pub fn has_basis(&self, purpose: u32, vendor_id: u32) -> bool {
-        self.consented(purpose, vendor_id)
-            || (self.li_counts(purpose) && self.vendor_li.contains(&vendor_id))
+        self.bases(vendor_id, true) & purpose_bit(purpose) != 0
+    }
+
+    /// The purposes the decision relies on that have their basis: 1, 3 and 4 by consent
+    /// only, 2 and 7 by consent or legitimate interest.
+    fn relied_on(&self, vendor_id: u32, restricted: bool) -> u32 {
+        const CONSENT_ONLY: u32 = purpose_bit(1) | purpose_bit(3) | purpose_bit(4);
+        const FLEXIBLE: u32 = purpose_bit(2) | purpose_bit(7);
+        let consent_only = self.by_consent(restricted)
+            & if self.vendor_consents.contains(&vendor_id) {
+                CONSENT_ONLY
+            } else {
+                0
+            };
+        consent_only | (self.bases(vendor_id, restricted) & FLEXIBLE)
+    }
+
+    /// The purposes the decision relies on (1, 3, 4 by consent; 2, 7 by consent or LI) that
+    /// have their basis for the vendor under the publisher's restrictions, as a
+    /// `purpose_bit` mask.
+    pub fn granted(&self, vendor_id: u32) -> u32 {
+        self.relied_on(vendor_id, true)
     }
 
     /// A publisher restriction took away the basis one of the purposes the decision uses
     /// had (consent-only 1, 3, 4; consent or LI 2, 7): without it, that purpose would count.
     pub fn restriction_refuses(&self, vendor_id: u32) -> bool {
-        let vc = self.vendor_consents.contains(&vendor_id);
-        let vli = self.vendor_li.contains(&vendor_id);
-        let consent_only = [1, 3, 4]
-            .iter()
-            .any(|&p| self.consent(p) && vc && !self.consented(p, vendor_id));
-        let flexible = [2, 7].iter().any(|&p| {
-            ((self.consent(p) && vc) || (self.li(p) && vli)) && !self.has_basis(p, vendor_id)
-        });
-        consent_only || flexible
+        self.relied_on(vendor_id, false) != self.relied_on(vendor_id, true)
     }
 }
 
@@ -191,12 +220,13 @@ pub fn tcf_allows(data: &TcfData, vendor_id: u32) -> TcfAllows {
             ads: true,
         };
     }
-    let cookies = data.consented(1, vendor_id);
+    let granted = data.granted(vendor_id);
+    let has = |p| granted & purpose_bit(p) != 0;
     TcfAllows {
-        cookies,
-        beacons: cookies && data.has_basis(7, vendor_id),
-        personalized: data.consented(3, vendor_id) && data.consented(4, vendor_id),
-        ads: data.has_basis(2, vendor_id),
+        cookies: has(1),
+        beacons: has(1) && has(7),
+        personalized: has(3) && has(4),
+        ads: has(2),
     }
 }
 
@@ -255,26 +285,24 @@ pub fn usp_opted_out(usp: &str) -> bool {
 pub fn ad_params(signals: &Signals) -> ConsentParams {
     let mut p = ConsentParams::default();
     let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    let gpp = match &signals.gpp {
-        Answer::Ready(g) => Some(g),
-        _ => None,
-    };
-    match &signals.tcf {
-        Answer::Ready(d) => {
+    let gpp_tcf = signals.gpp_section(matches!(signals.tcf, Answer::Absent), GPP_TCF_EU);
+    let gpp_usp = signals.gpp_section(matches!(signals.usp, Answer::Absent), GPP_USP);
+    match (&signals.tcf, &signals.gpp) {
+        (Answer::Ready(d), _) => {
             p.gdpr = Some(d.gdpr_applies != Some(false));
             p.gdpr_consent = some(&d.tc_string);
         }
-        Answer::Pending | Answer::TimedOut => p.gdpr = Some(true),
-        Answer::Absent => match &signals.gpp {
-            Answer::Ready(g) if g.applies(GPP_TCF_EU) => {
-                p.gdpr = Some(true);
-                p.gdpr_consent = g.tcf.as_ref().and_then(|d| some(&d.tc_string));
-            }
-            Answer::Pending | Answer::TimedOut => p.gdpr = Some(true),
-            Answer::Ready(_) | Answer::Absent => {}
-        },
+        // Nothing on the page could say GDPR applies.
+        (Answer::Absent, Answer::Absent | Answer::Ready(_)) if gpp_tcf.is_none() => {}
+        // TCF (or, without it, GPP) pending or timed out; or GPP's tcfeuv2 applies.
+        _ => {
+            p.gdpr = Some(true);
+            p.gdpr_consent = gpp_tcf
+                .and_then(|g| g.tcf.as_ref())
+                .and_then(|d| some(&d.tc_string));
+        }
     }
-    if let Some(g) = gpp {
+    if let Answer::Ready(g) = &signals.gpp {
         p.gpp = some(&g.gpp_string);
         let mut sid = String::new();
         for id in g.applicable_sections.iter().filter(|&&id| id > 0) {
@@ -285,10 +313,9 @@ pub fn ad_params(signals: &Signals) -> ConsentParams {
         }
         p.gpp_sid = some(&sid);
     }
-    p.us_privacy = match (&signals.usp, gpp) {
-        (Answer::Ready(u), _) => Some(u.clone()),
-        (Answer::Absent, Some(g)) if g.applies(GPP_USP) => g.usp.clone(),
-        _ => None,
+    p.us_privacy = match &signals.usp {
+        Answer::Ready(u) => Some(u.clone()),
+        _ => gpp_usp.and_then(|g| g.usp.clone()),
     };
     p
 }

@@ -4,7 +4,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::core::consent::{GPP_TCF_EU, GPP_USP, TcfData, gpp_opted_out, usp_opted_out};
+use crate::core::consent::{
+    GPP_TCF_EU, GPP_USP, TcfData, gpp_opted_out, purpose_bit, usp_opted_out,
+};
 use crate::core::signals::{Answer, ListState, Signals};
 
 /// Why collection (or something else) is not allowed. `as_str` gives the public names.
@@ -132,13 +134,8 @@ pub fn decide(signals: &Signals) -> Decision {
         reasons.push(Reason::Gpc);
     }
     // GPP's own TCF and US Privacy sections, where the page has no platform of that kind.
-    let gpp = match &signals.gpp {
-        Answer::Ready(g) => Some(g),
-        _ => None,
-    };
-    let gpp_section = |absent: bool, id: i32| gpp.filter(|g| absent && g.applies(id));
-    let gpp_tcf = gpp_section(matches!(signals.tcf, Answer::Absent), GPP_TCF_EU);
-    let gpp_usp = gpp_section(matches!(signals.usp, Answer::Absent), GPP_USP);
+    let gpp_tcf = signals.gpp_section(matches!(signals.tcf, Answer::Absent), GPP_TCF_EU);
+    let gpp_usp = signals.gpp_section(matches!(signals.usp, Answer::Absent), GPP_USP);
 
     let tcf = match &signals.tcf {
         Answer::Absent => gpp_tcf
@@ -213,7 +210,9 @@ fn tcf_reasons(data: &TcfData, vendor_id: Option<u32>, out: &mut Vec<Reason>) {
     if data.restriction_refuses(vendor) {
         out.push(Reason::TcfRestricted);
     }
-    if !data.consented(1, vendor) {
+    let granted = data.granted(vendor);
+    let has = |p| granted & purpose_bit(p) != 0;
+    if !has(1) {
         out.push(if data.consent_counts(1) {
             Reason::TcfNoVendor
         } else {
@@ -221,13 +220,13 @@ fn tcf_reasons(data: &TcfData, vendor_id: Option<u32>, out: &mut Vec<Reason>) {
         });
     }
     // Purpose 7's own basis: beacons also need purpose 1, already reported above.
-    if !data.has_basis(7, vendor) {
+    if !has(7) {
         out.push(Reason::TcfNoPurpose7);
     }
-    if !data.has_basis(2, vendor) {
+    if !has(2) {
         out.push(Reason::TcfNoPurpose2);
     }
-    if !(data.consented(3, vendor) && data.consented(4, vendor)) {
+    if !(has(3) && has(4)) {
         out.push(Reason::TcfNoPersonalization);
     }
 }
