@@ -48,8 +48,8 @@ impl Restriction {
     /// purpose whose restrictions name our vendor: no entry means no restriction.
     pub fn from_code(code: Option<f64>) -> Restriction {
         match code {
-            Some(c) if c == 1.0 => Restriction::RequireConsent,
-            Some(c) if c == 2.0 => Restriction::RequireLi,
+            Some(1.0) => Restriction::RequireConsent,
+            Some(2.0) => Restriction::RequireLi,
             _ => Restriction::NotAllowed,
         }
     }
@@ -129,8 +129,8 @@ impl TcfData {
         self.purpose_li & purpose_bit(purpose) != 0
     }
 
-    /// Records the publisher's restriction `r` on `purpose` for our vendor (a purpose
-    /// number outside 1..=31 is no purpose: nothing to record).
+    /// Records the publisher's restriction `r` on `purpose` for our vendor. (Purpose 0 sets
+    /// the unused bit 0; a purpose above 31 has no bit: both change nothing.)
     pub fn restrict(&mut self, purpose: u32, r: Restriction) {
         if let Some(mask) = self.restrictions.get_mut(r as usize) {
             *mask |= purpose_bit(purpose);
@@ -151,9 +151,9 @@ impl TcfData {
     }
 
     /// Purposes with a legal basis for the vendor (a `purpose_bit` mask): consent for both,
-    /// or, where `li` and the purpose allows it, legitimate interest for both (TCF pairs the
-    /// purpose's basis with the vendor's); with `restricted`, as far as the publisher's
-    /// restrictions let either count (type 0 neither, type 1 no LI, type 2 no consent).
+    /// or legitimate interest for both (TCF pairs the purpose's basis with the vendor's);
+    /// with `restricted`, as far as the publisher's restrictions let either count (type 0
+    /// neither, type 1 no LI, type 2 no consent).
     fn bases(&self, vendor_id: u32, restricted: bool) -> u32 {
         let [not_allowed, require_consent, _] = self.restrictions;
         let vendor = |ids: &[u32]| {
