@@ -85,8 +85,13 @@ fn opted_out_table() {
         ("adtag_optout=11", false),
         ("adtag_optout=true", false),
         ("adtag_optout", false),
-        ("adtag_optout=0; adtag_optout=1", false),
+        // Several cookies of that name (other paths or domains): any `1` wins, wherever it is.
+        ("adtag_optout=0; adtag_optout=1", true),
         ("adtag_optout=1; adtag_optout=0", true),
+        ("adtag_optout=; x=1; adtag_optout=\"1\"", true),
+        ("adtag_optout=0; junk; adtag_optout=2; adtag_optout=1 ", true),
+        ("adtag_optout=0; adtag_optout=2", false),
+        ("adtag_optout=0; ADTAG_OPTOUT=1", false),
         ("xadtag_optout=1", false),
         ("adtag_optoutx=1", false),
         ("ADTAG_OPTOUT=1", false),
@@ -283,11 +288,39 @@ proptest! {
     }
 
     #[test]
+    fn any_opt_out_among_duplicates_wins(
+        values in prop::collection::vec(prop_oneof!["0", "1", "", "2", "true", " 1 "], 1..6),
+        junk in prop::collection::vec("[a-z]{1,5}=[0-9]{0,2}", 0..4),
+    ) {
+        let mut parts: Vec<String> = values.iter().map(|v| format!("adtag_optout={v}")).collect();
+        // Other cookies anywhere in between.
+        for (i, j) in junk.iter().enumerate() {
+            parts.insert(i % (parts.len() + 1), j.clone());
+        }
+        let cookies = parts.join("; ");
+        prop_assert_eq!(opted_out(&cookies, "adtag_optout"), values.iter().any(|v| v.trim() == "1"), "{}", cookies);
+    }
+
+    #[test]
     fn delete_all_always_has_host_only(name in "[a-z0-9_]{1,10}", host in ".{0,40}", secure in any::<bool>()) {
         let out = delete_all(&name, &host, secure);
         prop_assert!(!out.is_empty());
         prop_assert!(!out[0].contains("Domain="));
         let prefix = [name.as_str(), "=; Max-Age=0; Path=/"].concat();
         prop_assert!(out.iter().all(|s| s.starts_with(&prefix)));
+    }
+
+    /// Cookie strings built from the characters that matter: `opted_out` is exactly "some
+    /// pair named so has the value 1", and `is_valid_name` never panics.
+    #[test]
+    fn opted_out_matches_a_model(s in "[a_=1; \t\"]{0,40}") {
+        let model = s.split(';').any(|pair| {
+            let Some((n, v)) = pair.split_once('=') else { return false };
+            let v = v.trim_ascii();
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            n.trim_ascii() == "a_" && v == "1"
+        });
+        prop_assert_eq!(opted_out(&s, "a_"), model, "{:?}", s);
+        let _ = is_valid_name(&s);
     }
 }

@@ -2,7 +2,7 @@
 //! The privacy rules, as tables: every combination of the page's own signals, then every
 //! consent rule, then a property over arbitrary signals.
 
-use adtag::core::consent::{GppData, TcfData, UsSection, purpose_bit};
+use adtag::core::consent::{GppData, Restriction, TcfData, UsSection, purpose_bit};
 use adtag::core::decision::{Decision, Reason, decide};
 use adtag::core::signals::{Answer, ListState, Signals};
 use proptest::prelude::*;
@@ -46,6 +46,7 @@ fn tcf(consents: &[u32], li: &[u32], vendor_consent: bool, vendor_li: bool) -> T
             vec![1, 755]
         },
         vendor_li: if vendor_li { vec![VENDOR] } else { vec![] },
+        restrictions: [0; 3],
     }
 }
 
@@ -72,6 +73,7 @@ fn usnat(f: impl FnOnce(&mut UsSection)) -> GppData {
         gpp_string: "DBABLA~BVQqAAAAAgA.QA".into(),
         applicable_sections: vec![7],
         us_sections: vec![section],
+        ..GppData::default()
     }
 }
 
@@ -461,6 +463,304 @@ fn tcf_rules() {
     ]);
 }
 
+/// TCF publisher restrictions for our vendor, through the decision: the purpose a
+/// restriction takes away is reported as missing, with `tcf-restricted` beside it.
+#[test]
+fn tcf_restrictions() {
+    use Restriction::*;
+    let r = |mut data: TcfData, restrictions: &[(u32, Restriction)]| {
+        for &(purpose, r) in restrictions {
+            data.restrict(purpose, r);
+        }
+        with_tcf(data)
+    };
+    let all = || tcf(ALL, ALL, true, true);
+    let li_for_2_7 = || tcf(&without(ALL, &[2, 7]), &[2, 7], true, true);
+    check(vec![
+        row("no restriction", r(all(), &[]), ALLOWED, &[]),
+        row(
+            "purpose 1 not allowed",
+            r(all(), &[(1, NotAllowed)]),
+            REFUSED,
+            &[TcfRestricted, TcfNoPurpose1],
+        ),
+        row(
+            "purpose 1 require LI: storage is consent-only",
+            r(all(), &[(1, RequireLi)]),
+            REFUSED,
+            &[TcfRestricted, TcfNoPurpose1],
+        ),
+        row(
+            "purpose 1 require consent, consent given",
+            r(all(), &[(1, RequireConsent)]),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "purpose 2 not allowed: no ads",
+            r(all(), &[(2, NotAllowed)]),
+            NO_ADS,
+            &[TcfRestricted, TcfNoPurpose2],
+        ),
+        row(
+            "purpose 2 require consent, LI only",
+            r(li_for_2_7(), &[(2, RequireConsent)]),
+            NO_ADS,
+            &[TcfRestricted, TcfNoPurpose2],
+        ),
+        row(
+            "purpose 2 require LI, LI given",
+            r(li_for_2_7(), &[(2, RequireLi)]),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "purpose 2 require LI, consent only",
+            r(tcf(ALL, &[], true, false), &[(2, RequireLi)]),
+            NO_ADS,
+            &[TcfRestricted, TcfNoPurpose2],
+        ),
+        row(
+            "purpose 7 not allowed",
+            r(all(), &[(7, NotAllowed)]),
+            REFUSED,
+            &[TcfRestricted, TcfNoPurpose7],
+        ),
+        row(
+            "purpose 7 require consent, LI only",
+            r(li_for_2_7(), &[(7, RequireConsent)]),
+            REFUSED,
+            &[TcfRestricted, TcfNoPurpose7],
+        ),
+        row(
+            "purpose 3 not allowed: measurement stays, non-personalized",
+            r(all(), &[(3, NotAllowed)]),
+            NON_PERSONALIZED,
+            &[TcfRestricted, TcfNoPersonalization],
+        ),
+        row(
+            "purpose 4 require LI: consent-only",
+            r(all(), &[(4, RequireLi)]),
+            NON_PERSONALIZED,
+            &[TcfRestricted, TcfNoPersonalization],
+        ),
+        row(
+            "purposes the tag does not use",
+            r(all(), &[(5, NotAllowed), (6, NotAllowed), (10, NotAllowed)]),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "restricted but refused anyway: no tcf-restricted",
+            r(
+                tcf(&without(ALL, &[1]), &[], true, false),
+                &[(1, NotAllowed)],
+            ),
+            REFUSED,
+            &[TcfNoPurpose1],
+        ),
+        row(
+            "purpose 1 restricted and vendor without consent",
+            r(tcf(ALL, &[], false, false), &[(1, NotAllowed)]),
+            NO_ADS,
+            &[
+                TcfNoPurpose1,
+                TcfNoPurpose7,
+                TcfNoPurpose2,
+                TcfNoPersonalization,
+            ],
+        ),
+        row(
+            "gdpr does not apply: restrictions neither",
+            r(
+                TcfData {
+                    gdpr_applies: Some(false),
+                    ..TcfData::default()
+                },
+                &[(1, NotAllowed), (2, NotAllowed)],
+            ),
+            ALLOWED,
+            &[],
+        ),
+    ]);
+}
+
+/// A GPP answer whose only applicable section is `tcfeuv2` (2), read as this TCF data.
+fn gpp_tcf(data: Option<TcfData>) -> GppData {
+    GppData {
+        gpp_string: "DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA".into(),
+        applicable_sections: vec![2],
+        tcf: data,
+        ..GppData::default()
+    }
+}
+
+/// A GPP answer whose only applicable section is `uspv1` (6), read as this string.
+fn gpp_usp(usp: Option<&str>) -> GppData {
+    GppData {
+        gpp_string: "DBABTA~1YYN".into(),
+        applicable_sections: vec![6],
+        usp: usp.map(String::from),
+        ..GppData::default()
+    }
+}
+
+/// GPP's `tcfeuv2` and `uspv1` sections stand in for `__tcfapi` and `__uspapi` where the
+/// page has none; where it has them, the page's own platform rules.
+#[test]
+fn gpp_tcf_and_usp_sections() {
+    let refusing = || tcf(&without(ALL, &[1, 2]), &[], true, false);
+    let allowing = || TcfData {
+        gdpr_applies: None,
+        ..tcf(ALL, &[], true, false)
+    };
+    check(vec![
+        row(
+            "no __tcfapi, gpp tcfeuv2 allows",
+            with_gpp(gpp_tcf(Some(allowing()))),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "no __tcfapi, gpp tcfeuv2 refuses",
+            with_gpp(gpp_tcf(Some(refusing()))),
+            NO_ADS,
+            &[TcfNoPurpose1, TcfNoPurpose2],
+        ),
+        row(
+            "no __tcfapi, gpp tcfeuv2 says gdpr does not apply: the section applies anyway",
+            with_gpp(gpp_tcf(Some(TcfData {
+                gdpr_applies: Some(false),
+                ..refusing()
+            }))),
+            NO_ADS,
+            &[TcfNoPurpose1, TcfNoPurpose2],
+        ),
+        row(
+            "no __tcfapi, gpp tcfeuv2 restricted by the publisher",
+            with_gpp(gpp_tcf(Some({
+                let mut d = allowing();
+                d.restrict(7, Restriction::NotAllowed);
+                d
+            }))),
+            REFUSED,
+            &[TcfRestricted, TcfNoPurpose7],
+        ),
+        row(
+            "no __tcfapi, gpp tcfeuv2 unreadable",
+            with_gpp(gpp_tcf(None)),
+            REFUSED,
+            &[GppOptOut],
+        ),
+        row(
+            "no __tcfapi, gpp tcfeuv2 allows, no vendor id",
+            Signals {
+                tcf_vendor_id: None,
+                ..with_gpp(gpp_tcf(Some(allowing())))
+            },
+            REFUSED,
+            &[TcfNoVendorId],
+        ),
+        row(
+            "gpp tcfeuv2 refuses but is not applicable",
+            with_gpp(GppData {
+                applicable_sections: vec![-1],
+                ..gpp_tcf(Some(refusing()))
+            }),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "__tcfapi allows, gpp tcfeuv2 refuses: __tcfapi rules",
+            Signals {
+                gpp: Answer::Ready(gpp_tcf(Some(refusing()))),
+                ..with_tcf(tcf(ALL, &[], true, false))
+            },
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "__tcfapi allows, gpp tcfeuv2 unreadable: __tcfapi rules",
+            Signals {
+                gpp: Answer::Ready(gpp_tcf(None)),
+                ..with_tcf(tcf(ALL, &[], true, false))
+            },
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "__tcfapi pending, gpp tcfeuv2 allows: still pending",
+            Signals {
+                tcf: Answer::Pending,
+                ..with_gpp(gpp_tcf(Some(allowing())))
+            },
+            REFUSED,
+            &[TcfPending],
+        ),
+        row(
+            "no __uspapi, gpp uspv1 opted out",
+            with_gpp(gpp_usp(Some("1YYN"))),
+            REFUSED,
+            &[UspOptOut],
+        ),
+        row(
+            "no __uspapi, gpp uspv1 not opted out",
+            with_gpp(gpp_usp(Some("1YNN"))),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "no __uspapi, gpp uspv1 malformed",
+            with_gpp(gpp_usp(Some("bogus"))),
+            REFUSED,
+            &[UspOptOut],
+        ),
+        row(
+            "no __uspapi, gpp uspv1 unreadable",
+            with_gpp(gpp_usp(None)),
+            REFUSED,
+            &[GppOptOut],
+        ),
+        row(
+            "gpp uspv1 opted out but not applicable",
+            with_gpp(GppData {
+                applicable_sections: vec![-1],
+                ..gpp_usp(Some("1YYN"))
+            }),
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "__uspapi not opted out, gpp uspv1 opted out: __uspapi rules",
+            Signals {
+                usp: Answer::Ready("1YNN".into()),
+                ..with_gpp(gpp_usp(Some("1YYN")))
+            },
+            ALLOWED,
+            &[],
+        ),
+        row(
+            "__uspapi timed out, gpp uspv1 not opted out: still timed out",
+            Signals {
+                usp: Answer::TimedOut,
+                ..with_gpp(gpp_usp(Some("1YNN")))
+            },
+            REFUSED,
+            &[UspTimeout],
+        ),
+        row(
+            "gpp tcfeuv2 and uspv1 both refuse",
+            with_gpp(GppData {
+                applicable_sections: vec![2, 6],
+                usp: Some("1YYN".into()),
+                ..gpp_tcf(Some(refusing()))
+            }),
+            NO_ADS,
+            &[TcfNoPurpose1, TcfNoPurpose2, UspOptOut],
+        ),
+    ]);
+}
+
 #[test]
 fn gpp_rules() {
     let not_applicable = GppData {
@@ -524,10 +824,10 @@ fn gpp_rules() {
             &[],
         ),
         row(
-            "only a non-US section applies",
+            "tcfeuv2 applies but could not be read: fail closed",
             with_gpp(tcf_section_only),
-            ALLOWED,
-            &[],
+            REFUSED,
+            &[GppOptOut],
         ),
         row(
             "applicable section unreadable",
@@ -612,6 +912,7 @@ fn reason_names() {
         (TcfPending, "tcf-pending"),
         (TcfTimeout, "tcf-timeout"),
         (TcfNoVendorId, "tcf-no-vendor-id"),
+        (TcfRestricted, "tcf-restricted"),
         (TcfNoPurpose1, "tcf-no-purpose-1"),
         (TcfNoVendor, "tcf-no-vendor"),
         (TcfNoPurpose7, "tcf-no-purpose-7"),
@@ -651,17 +952,40 @@ fn tcf_data() -> impl Strategy<Value = TcfData> {
         any::<u32>(),
         prop::collection::vec(0u32..4, 0..4),
         prop::collection::vec(0u32..4, 0..4),
+        prop::collection::vec((0u32..12, restriction()), 0..3),
     )
         .prop_map(
-            |(gdpr_applies, purpose_consents, purpose_li, vendor_consents, vendor_li)| TcfData {
+            |(
+                gdpr_applies,
+                purpose_consents,
+                purpose_li,
+                vendor_consents,
+                vendor_li,
+                restrictions,
+            )| TcfData {
                 gdpr_applies,
                 tc_string: String::new(),
                 purpose_consents,
                 purpose_li,
                 vendor_consents,
                 vendor_li,
+                restrictions: {
+                    let mut d = TcfData::default();
+                    for (purpose, r) in restrictions {
+                        d.restrict(purpose, r);
+                    }
+                    d.restrictions
+                },
             },
         )
+}
+
+fn restriction() -> impl Strategy<Value = Restriction> {
+    prop_oneof![
+        Just(Restriction::NotAllowed),
+        Just(Restriction::RequireConsent),
+        Just(Restriction::RequireLi),
+    ]
 }
 
 fn gpp_data() -> impl Strategy<Value = GppData> {
@@ -684,13 +1008,18 @@ fn gpp_data() -> impl Strategy<Value = GppData> {
             },
         );
     (
-        prop::collection::vec(-1i32..24, 0..3),
+        // 2 (tcfeuv2) and 6 (uspv1) often, beside the US sections.
+        prop::collection::vec(prop_oneof![Just(2), Just(6), -1i32..24], 0..3),
         prop::collection::vec(section, 0..3),
+        prop::option::of(tcf_data()),
+        prop::option::of(prop_oneof!["1[YN-]{3}", ".{0,6}"]),
     )
-        .prop_map(|(applicable_sections, us_sections)| GppData {
+        .prop_map(|(applicable_sections, us_sections, tcf, usp)| GppData {
             gpp_string: String::new(),
             applicable_sections,
             us_sections,
+            tcf,
+            usp,
         })
 }
 
@@ -745,17 +1074,38 @@ fn unanswered<T>(a: &Answer<T>) -> bool {
     matches!(a, Answer::Pending | Answer::TimedOut)
 }
 
+/// GPP's tcfeuv2 / uspv1 section counts (the page has no platform of that kind, the
+/// section is applicable), and what it says.
+fn gpp_section<'a, T>(
+    s: &'a Signals,
+    own: &Answer<T>,
+    id: i32,
+    f: fn(&'a GppData) -> Option<&'a T>,
+) -> Option<Option<&'a T>> {
+    match (own, &s.gpp) {
+        (Answer::Absent, Answer::Ready(g)) if g.applicable_sections.contains(&id) => Some(f(g)),
+        _ => None,
+    }
+}
+
 proptest! {
     #[test]
     fn any_no_closes_collection(s in signals()) {
         let d = decide(&s);
         let gpp_out = d.reasons.contains(&GppOptOut);
         let usp_out = d.reasons.contains(&UspOptOut);
+        let gpp_tcf = gpp_section(&s, &s.tcf, 2, |g| g.tcf.as_ref());
+        let gpp_usp = gpp_section(&s, &s.usp, 6, |g| g.usp.as_ref());
         if let Answer::Ready(g) = &s.gpp {
-            prop_assert_eq!(gpp_out, adtag::core::consent::gpp_opted_out(g));
+            // An applicable section standing in for an absent platform, unread: fail closed.
+            let unread = gpp_tcf == Some(None) || gpp_usp == Some(None);
+            prop_assert_eq!(gpp_out, adtag::core::consent::gpp_opted_out(g) || unread);
         }
-        if let Answer::Ready(u) = &s.usp {
-            prop_assert_eq!(usp_out, adtag::core::consent::usp_opted_out(u));
+        match (&s.usp, gpp_usp) {
+            (Answer::Ready(u), _) | (_, Some(Some(u))) => {
+                prop_assert_eq!(usp_out, adtag::core::consent::usp_opted_out(u))
+            }
+            _ => prop_assert!(!usp_out),
         }
         let any_no = s.opt_out_cookie
             || s.child_flag
@@ -771,7 +1121,11 @@ proptest! {
             prop_assert!(!d.collect && !d.cookies && !d.personalized);
         }
         if d.collect {
-            prop_assert!(d.reasons.iter().all(|r| *r == TcfNoPersonalization));
+            prop_assert!(d.reasons.iter().all(|r| matches!(r, TcfNoPersonalization | TcfRestricted)));
+        }
+        // `tcf-restricted` only explains a purpose that is missing.
+        if d.reasons.contains(&TcfRestricted) {
+            prop_assert!(d.reasons.iter().any(|r| matches!(r, TcfNoPurpose1 | TcfNoPurpose7 | TcfNoPurpose2 | TcfNoPersonalization)));
         }
         prop_assert_eq!(d.cookies, d.collect);
         prop_assert!(!d.personalized || d.collect);
@@ -779,5 +1133,43 @@ proptest! {
         prop_assert_eq!(d.child_directed, s.child_flag || s.child_meta || s.site_list != ListState::NotListed);
         prop_assert!(d.reasons.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
         prop_assert_eq!(!d.ads, d.reasons.contains(&TcfNoPurpose2));
+    }
+
+    /// GPP's applicable tcfeuv2 section, on a page without `__tcfapi`, decides exactly as
+    /// the same data from `__tcfapi` would (where GDPR applies); uspv1 without `__uspapi`
+    /// exactly as the same string from `__uspapi`.
+    #[test]
+    fn gpp_sections_decide_as_their_platforms(
+        base in signals(),
+        g in gpp_data(),
+        sections in prop::collection::vec(prop_oneof![Just(2), Just(6)], 1..3),
+    ) {
+        let mut g = g;
+        g.applicable_sections.extend(sections);
+        let s = Signals { tcf: Answer::Absent, usp: Answer::Absent, gpp: Answer::Ready(g.clone()), ..base };
+        let d = decide(&s);
+        let mut own = s.clone();
+        if let Some(data) = g.tcf.as_ref().filter(|_| g.applicable_sections.contains(&2)) {
+            own.tcf = Answer::Ready(TcfData { gdpr_applies: Some(true), ..data.clone() });
+        }
+        if let Some(usp) = g.usp.as_ref().filter(|_| g.applicable_sections.contains(&6)) {
+            own.usp = Answer::Ready(usp.clone());
+        }
+        prop_assert_eq!(&decide(&own), &d);
+    }
+
+    /// Where the page has its own platform, GPP's section of that kind changes nothing.
+    #[test]
+    fn own_platforms_override_gpp_sections(s in signals()) {
+        let Answer::Ready(g) = &s.gpp else { return Ok(()) };
+        let mut other = g.clone();
+        if !matches!(s.tcf, Answer::Absent) {
+            other.tcf = None;
+        }
+        if !matches!(s.usp, Answer::Absent) {
+            other.usp = None;
+        }
+        let without = Signals { gpp: Answer::Ready(other), ..s.clone() };
+        prop_assert_eq!(decide(&without), decide(&s));
     }
 }

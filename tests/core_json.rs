@@ -123,12 +123,14 @@ fn containers() {
             Value::Obj(vec![("k".into(), Value::Bool(false))]),
         ]))
     );
+    // A repeated key stays in the object; `get` gives the first.
     let v = json::parse(r#"{"b": 1, "a": [2], "b": 3, "c": "x"}"#).unwrap();
     assert_eq!(
         v,
         Value::Obj(vec![
             ("b".into(), Value::Int(1)),
             ("a".into(), Value::Arr(vec![Value::Int(2)])),
+            ("b".into(), Value::Int(3)),
             ("c".into(), s("x")),
         ])
     );
@@ -211,6 +213,111 @@ fn depth_limit() {
     );
 }
 
+/// Bodies as large as the readers accept (the site list's 512 KiB): every one is read
+/// completely and correctly, in one pass. (Their speed is a benchmark figure, not a test:
+/// the duplicate-key check this replaced took minutes on the first of them.)
+const BIG: usize = 512 * 1024;
+
+/// `{"k0":0,"k1":1,...}` up to about `BIG` bytes, with `keys` distinct keys, each repeated
+/// `BIG`-fillingly: member i has key `k{i % keys}` and value i.
+fn big_object(keys: usize) -> (String, usize) {
+    let mut body = String::from("{");
+    let mut n = 0;
+    while body.len() < BIG - 32 {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!("\"k{}\":{n}", n % keys));
+        n += 1;
+    }
+    body.push('}');
+    (body, n)
+}
+
+#[test]
+fn an_object_with_tens_of_thousands_of_keys() {
+    let (body, n) = big_object(usize::MAX);
+    assert!(
+        body.len() <= BIG && n > 30_000,
+        "{} bytes, {n} keys",
+        body.len()
+    );
+    let v = json::parse(&body).unwrap();
+    let Value::Obj(members) = &v else {
+        panic!("an object")
+    };
+    assert_eq!(members.len(), n);
+    for i in [0, 1, n / 2, n - 1] {
+        assert_eq!(v.get(&format!("k{i}")), Some(&Value::Int(i as i64)), "k{i}");
+    }
+    assert_eq!(v.get(&format!("k{n}")), None);
+}
+
+#[test]
+fn an_object_of_one_key_repeated_tens_of_thousands_of_times() {
+    for keys in [1, 2, 1000] {
+        let (body, n) = big_object(keys);
+        assert!(n > 30_000);
+        let v = json::parse(&body).unwrap();
+        // The first of each repeated key wins.
+        for k in [0, keys - 1] {
+            assert_eq!(
+                v.get(&format!("k{k}")),
+                Some(&Value::Int(k as i64)),
+                "{keys} keys: k{k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn long_strings_numbers_and_arrays() {
+    // One string of 512 KiB, plain and all escapes.
+    let plain = "x".repeat(BIG - 2);
+    assert_eq!(
+        json::parse(&format!("\"{plain}\"")),
+        Ok(Value::Str(plain.clone()))
+    );
+    let escaped = "\\u0041".repeat((BIG - 2) / 6);
+    assert_eq!(
+        json::parse(&format!("\"{escaped}\"")),
+        Ok(Value::Str("A".repeat((BIG - 2) / 6)))
+    );
+    let key = format!("{{\"{plain}\":1}}");
+    assert_eq!(json::parse(&key).unwrap().get(&plain), Some(&Value::Int(1)));
+    // A number of 512 Ki digits, whitespace, an array of 100 k items.
+    assert_eq!(json::parse(&"9".repeat(BIG)), Ok(Value::Float));
+    assert_eq!(json::parse(&(" ".repeat(BIG) + "1")), Ok(Value::Int(1)));
+    let items = vec!["1"; BIG / 4].join(",");
+    let v = json::parse(&format!("[{items}]")).unwrap();
+    assert_eq!(v.as_array().map(<[Value]>::len), Some(BIG / 4));
+    // Unterminated, each: an error, not a hang.
+    assert_eq!(json::parse(&format!("\"{plain}")), Err(JsonError::Eof));
+    assert_eq!(json::parse(&format!("[{items}")), Err(JsonError::Eof));
+}
+
+#[test]
+fn deep_nesting_within_a_large_body() {
+    // As deep as allowed, many times over, in one 512 KiB body.
+    let one = "[".repeat(MAX_DEPTH - 1) + &"]".repeat(MAX_DEPTH - 1);
+    let many = vec![one.as_str(); BIG / (2 * MAX_DEPTH)].join(",");
+    let v = json::parse(&format!("[{many}]")).unwrap();
+    assert_eq!(
+        v.as_array().map(<[Value]>::len),
+        Some(BIG / (2 * MAX_DEPTH))
+    );
+    // Objects too.
+    let one = "{\"a\":".repeat(MAX_DEPTH - 1) + "1" + &"}".repeat(MAX_DEPTH - 1);
+    let many = vec![one.as_str(); BIG / one.len()].join(",");
+    assert!(json::parse(&format!("[{many}]")).is_ok());
+    // One level too deep at the very end of a large body.
+    let too_deep = format!(
+        "[{many},{}]",
+        "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH)
+    );
+    assert_eq!(json::parse(&too_deep), Err(JsonError::TooDeep));
+}
+
 #[test]
 fn push_string_escapes() {
     let cases: &[(&str, &str)] = &[
@@ -262,4 +369,96 @@ proptest! {
     fn integers_round_trip(n in any::<i64>()) {
         prop_assert_eq!(json::parse(&n.to_string()), Ok(Value::Int(n)));
     }
+
+    #[test]
+    fn generated_documents_round_trip(v in json_value(), ws in prop::collection::vec(prop_oneof![Just(""), Just(" "), Just("\n\t "), Just("\r")], 1..8)) {
+        let mut text = String::new();
+        write(&mut text, &v, &ws, &mut 0);
+        prop_assert_eq!(json::parse(&text), Ok(v.clone()), "{}", text);
+        // Every prefix of a container that stops before its closing bracket is an error,
+        // never a panic or a value.
+        if matches!(v, Value::Arr(_) | Value::Obj(_)) {
+            let end = text.trim_end().len() - 1;
+            for cut in (0..=end).filter(|&i| text.is_char_boundary(i)) {
+                prop_assert!(json::parse(&text[..cut]).is_err(), "{:?}", &text[..cut]);
+            }
+        }
+    }
+
+    /// Any single byte changed in a valid document: an answer or an error, never a panic.
+    #[test]
+    fn corrupted_documents_never_panic(v in json_value(), at in any::<prop::sample::Index>(), b in 0u8..128) {
+        let mut text = String::new();
+        write(&mut text, &v, &[" "], &mut 0);
+        let mut bytes = text.into_bytes();
+        let i = at.index(bytes.len().max(1)).min(bytes.len().saturating_sub(1));
+        if let Some(x) = bytes.get_mut(i) {
+            *x = b;
+        }
+        if let Ok(t) = String::from_utf8(bytes) {
+            let _ = json::parse(&t);
+        }
+    }
+}
+
+/// JSON values the parser gives back exactly: no floats, unique keys (a repeated key is
+/// kept too, but `get` would see only the first), nesting within `MAX_DEPTH`.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::Int),
+        any::<String>().prop_map(Value::Str),
+    ];
+    leaf.prop_recursive(8, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Arr),
+            prop::collection::btree_map(".{0,6}", inner, 0..6)
+                .prop_map(|m| Value::Obj(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// `v` as JSON text, with the whitespace pieces `ws` (in turn) between tokens.
+fn write(out: &mut String, v: &Value, ws: &[&str], turn: &mut usize) {
+    fn gap(out: &mut String, ws: &[&str], turn: &mut usize) {
+        out.push_str(ws[*turn % ws.len()]);
+        *turn += 1;
+    }
+    let gap = |out: &mut String, turn: &mut usize| gap(out, ws, turn);
+    gap(out, turn);
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => out.push_str(&n.to_string()),
+        Value::Float => out.push_str("1.5e3"),
+        Value::Str(s) => json::push_string(out, s),
+        Value::Arr(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(out, item, ws, turn);
+            }
+            gap(out, turn);
+            out.push(']');
+        }
+        Value::Obj(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                gap(out, turn);
+                json::push_string(out, k);
+                gap(out, turn);
+                out.push(':');
+                write(out, item, ws, turn);
+            }
+            gap(out, turn);
+            out.push('}');
+        }
+    }
+    gap(out, turn);
 }

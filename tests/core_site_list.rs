@@ -1,7 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The child-directed site list: hostile responses, and whole-label matching.
 
-use adtag::core::site_list::{ListError, MAX_ENTRIES, MAX_LIST_BYTES, SiteList, parse};
+use adtag::core::site_list::{
+    ListError, MAX_ENTRIES, MAX_LIST_BYTES, SiteList, is_address, normalize_host, parse,
+};
 use proptest::prelude::*;
 
 fn list(body: &str) -> SiteList {
@@ -173,5 +175,26 @@ proptest! {
         // Junk cannot contain `_`: nothing covers a host under `evil_tld`.
         let suffixed = format!("{domain}.evil_tld");
         prop_assert!(!l.covers(&suffixed));
+    }
+
+    /// Any host against any list: an answer, never a panic.
+    #[test]
+    fn covers_never_panics(
+        entries in prop::collection::vec("[a-zA-Z0-9.:\\[\\]_ -]{0,12}|.{0,12}", 0..8),
+        host in "[a-zA-Z0-9.:\\[\\]_ -]{0,20}|.{0,20}",
+    ) {
+        let mut body = String::from("[");
+        for (i, e) in entries.iter().enumerate() {
+            if i > 0 { body.push(','); }
+            adtag::core::json::push_string(&mut body, e);
+        }
+        body.push(']');
+        let l = parse(200, &body);
+        prop_assert!(l.is_ok());
+        if let Ok(l) = l {
+            let _ = l.covers(&host);
+            let _ = l.covers(&normalize_host(&host));
+        }
+        let _ = is_address(&host);
     }
 }

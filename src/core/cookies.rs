@@ -1,6 +1,6 @@
 //! Reading `document.cookie` on a stranger's page: one result per pair, so one bad pair
 //! never hides another; the first of duplicate names wins (browsers list the most specific
-//! path first).
+//! path first), except for the opt-out, where any one of them says no.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -77,9 +77,13 @@ pub fn get<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
         .map(|p| p.value)
 }
 
-/// The opt-out cookie is set (`<name>=1`).
+/// The opt-out cookie is set (`<name>=1`). Any one `1` among several cookies of that name
+/// (set on other paths or domains, by another tab or the publisher) wins: an opt-out is
+/// never hidden by an older or more specific cookie that says otherwise.
 pub fn opted_out(cookies: &str, opt_out_name: &str) -> bool {
-    get(cookies, opt_out_name) == Some("1")
+    parse(cookies)
+        .flatten()
+        .any(|p| p.name == opt_out_name && p.value == "1")
 }
 
 /// The ad network's cookie prefixes (SPEC): the tag's cookies are `<prefix><publisher id>`.

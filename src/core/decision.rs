@@ -4,7 +4,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::core::consent::{TcfData, gpp_opted_out, tcf_allows, usp_opted_out};
+use crate::core::consent::{
+    GPP_TCF_EU, GPP_USP, TcfData, gpp_opted_out, purpose_bit, usp_opted_out,
+};
 use crate::core::signals::{Answer, ListState, Signals};
 
 /// Why collection (or something else) is not allowed. `as_str` gives the public names.
@@ -18,6 +20,7 @@ pub enum Reason {
     TcfPending,
     TcfTimeout,
     TcfNoVendorId,
+    TcfRestricted,
     TcfNoPurpose1,
     TcfNoVendor,
     TcfNoPurpose7,
@@ -44,6 +47,7 @@ impl Reason {
             Reason::TcfPending => "tcf-pending",
             Reason::TcfTimeout => "tcf-timeout",
             Reason::TcfNoVendorId => "tcf-no-vendor-id",
+            Reason::TcfRestricted => "tcf-restricted",
             Reason::TcfNoPurpose1 => "tcf-no-purpose-1",
             Reason::TcfNoVendor => "tcf-no-vendor",
             Reason::TcfNoPurpose7 => "tcf-no-purpose-7",
@@ -105,6 +109,10 @@ impl Decision {
 /// Every signal that says no becomes a reason. Collection (and with it the tag's cookies)
 /// needs no reason at all, except that refusing personalization alone still allows
 /// measurement. Ads are refused only by TCF without a legal basis for purpose 2.
+///
+/// Without `__tcfapi` (TCF `Absent`), GPP's applicable `tcfeuv2` section is judged by the
+/// TCF rules; without `__uspapi`, GPP's applicable `uspv1` section by the US Privacy rules.
+/// Either section applicable but unreadable counts as a GPP opt-out.
 pub fn decide(signals: &Signals) -> Decision {
     // Pushed in `Reason` order, each at most once: no sorting needed.
     let mut reasons = Vec::new();
@@ -125,18 +133,46 @@ pub fn decide(signals: &Signals) -> Decision {
     if signals.gpc {
         reasons.push(Reason::Gpc);
     }
-    tcf_reasons(&signals.tcf, signals.tcf_vendor_id, &mut reasons);
+    // GPP's own TCF and US Privacy sections, where the page has no platform of that kind.
+    let gpp_tcf = signals.gpp_section(matches!(signals.tcf, Answer::Absent), GPP_TCF_EU);
+    let gpp_usp = signals.gpp_section(matches!(signals.usp, Answer::Absent), GPP_USP);
+
+    let tcf = match &signals.tcf {
+        Answer::Absent => gpp_tcf
+            .and_then(|g| g.tcf.as_ref())
+            .map_or(Answer::Absent, Answer::Ready),
+        a => a.as_ref(),
+    };
+    match tcf {
+        Answer::Absent => {}
+        Answer::Pending => reasons.push(Reason::TcfPending),
+        Answer::TimedOut => reasons.push(Reason::TcfTimeout),
+        Answer::Ready(data) => {
+            // GPP's section applies by being applicable, whatever its `gdpr_applies` says.
+            if gpp_tcf.is_some() || data.gdpr_applies != Some(false) {
+                tcf_reasons(data, signals.tcf_vendor_id, &mut reasons)
+            }
+        }
+    }
     match &signals.gpp {
         Answer::Absent => {}
         Answer::Pending => reasons.push(Reason::GppPending),
         Answer::TimedOut => reasons.push(Reason::GppTimeout),
         Answer::Ready(gpp) => {
-            if gpp_opted_out(gpp) {
+            let unreadable = gpp_tcf.is_some_and(|g| g.tcf.is_none())
+                || gpp_usp.is_some_and(|g| g.usp.is_none());
+            if gpp_opted_out(gpp) || unreadable {
                 reasons.push(Reason::GppOptOut)
             }
         }
     }
-    match &signals.usp {
+    let usp = match &signals.usp {
+        Answer::Absent => gpp_usp
+            .and_then(|g| g.usp.as_ref())
+            .map_or(Answer::Absent, Answer::Ready),
+        a => a.as_ref(),
+    };
+    match usp {
         Answer::Absent => {}
         Answer::Pending => reasons.push(Reason::UspPending),
         Answer::TimedOut => reasons.push(Reason::UspTimeout),
@@ -147,7 +183,10 @@ pub fn decide(signals: &Signals) -> Decision {
         }
     }
 
-    let collect = reasons.iter().all(|r| *r == Reason::TcfNoPersonalization);
+    // `TcfRestricted` never comes alone: it explains a purpose reason beside it.
+    let collect = reasons
+        .iter()
+        .all(|r| matches!(r, Reason::TcfNoPersonalization | Reason::TcfRestricted));
     Decision {
         collect,
         cookies: collect,
@@ -160,38 +199,34 @@ pub fn decide(signals: &Signals) -> Decision {
     }
 }
 
-/// TCF where GDPR applies (or may: unknown counts as applying). Without a vendor id the
-/// tag cannot be found in the consent string: nothing is collected, but ads are not refused
-/// (purpose 2 cannot be evaluated either).
-fn tcf_reasons(tcf: &Answer<TcfData>, vendor_id: Option<u32>, out: &mut Vec<Reason>) {
-    let data = match tcf {
-        Answer::Absent => return,
-        Answer::Pending => return out.push(Reason::TcfPending),
-        Answer::TimedOut => return out.push(Reason::TcfTimeout),
-        Answer::Ready(data) => data,
-    };
-    if data.gdpr_applies == Some(false) {
-        return;
-    }
+/// TCF data where GDPR applies (or may: unknown counts as applying; the callers judge
+/// that, so `gdpr_applies` is not read here). Without a vendor id the tag cannot be found in
+/// the consent string: nothing is collected, but ads are not refused (purpose 2 cannot be
+/// evaluated either). The publisher's restrictions for our vendor apply to every purpose.
+fn tcf_reasons(data: &TcfData, vendor_id: Option<u32>, out: &mut Vec<Reason>) {
     let Some(vendor) = vendor_id else {
         return out.push(Reason::TcfNoVendorId);
     };
-    let allows = tcf_allows(data, vendor);
-    if !allows.cookies {
-        out.push(if data.consent(1) {
+    if data.restriction_refuses(vendor) {
+        out.push(Reason::TcfRestricted);
+    }
+    let granted = data.granted(vendor);
+    let has = |p| granted & purpose_bit(p) != 0;
+    if !has(1) {
+        out.push(if data.consent_counts(1) {
             Reason::TcfNoVendor
         } else {
             Reason::TcfNoPurpose1
         });
     }
-    // Purpose 7's own basis: `beacons` also needs `cookies`, already reported above.
-    if !data.has_basis(7, vendor) {
+    // Purpose 7's own basis: beacons also need purpose 1, already reported above.
+    if !has(7) {
         out.push(Reason::TcfNoPurpose7);
     }
-    if !allows.ads {
+    if !has(2) {
         out.push(Reason::TcfNoPurpose2);
     }
-    if !allows.personalized {
+    if !(has(3) && has(4)) {
         out.push(Reason::TcfNoPersonalization);
     }
 }

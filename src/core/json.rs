@@ -6,7 +6,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// A parsed JSON value. Objects keep their key order; duplicate keys keep the first.
+/// A parsed JSON value. Objects keep their members in input order, duplicate keys included:
+/// `get` gives the first of them (RFC 8259 leaves duplicates to the reader; the first wins
+/// here). Read members through `get`, not by iterating `Obj`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -16,6 +18,7 @@ pub enum Value {
     Float,
     Str(String),
     Arr(Vec<Value>),
+    /// Members in input order; a repeated key appears again (see `get`).
     Obj(Vec<(String, Value)>),
 }
 
@@ -141,10 +144,10 @@ impl Parser<'_> {
                 return Err(JsonError::Unexpected(self.i));
             }
             self.i += 1;
+            // No duplicate check while reading (it was quadratic in the number of keys):
+            // `get` finds the first of a repeated key, which is the same answer.
             let v = self.value(depth)?;
-            if !members.iter().any(|(k, _)| *k == key) {
-                members.push((key, v));
-            }
+            members.push((key, v));
             match self.next_token()? {
                 b',' => self.i += 1,
                 b'}' => {
@@ -300,7 +303,7 @@ impl Parser<'_> {
 }
 
 impl Value {
-    /// The value of `key` when this is an object.
+    /// The value of `key` when this is an object: the first member of that name.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),

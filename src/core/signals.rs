@@ -30,6 +30,18 @@ pub enum Answer<T> {
     Ready(T),
 }
 
+impl<T> Answer<T> {
+    /// The same answer, borrowing its data.
+    pub fn as_ref(&self) -> Answer<&T> {
+        match self {
+            Answer::Absent => Answer::Absent,
+            Answer::Pending => Answer::Pending,
+            Answer::TimedOut => Answer::TimedOut,
+            Answer::Ready(t) => Answer::Ready(t),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signals {
     /// `<opt-out name>=1` in document.cookie.
@@ -50,6 +62,16 @@ pub struct Signals {
 }
 
 impl Signals {
+    /// GPP's answer, when its section `id` is applicable and stands in for a platform of
+    /// that kind the page does not have (`own_absent`): `tcfeuv2` (2) for `__tcfapi`,
+    /// `uspv1` (6) for `__uspapi`.
+    pub fn gpp_section(&self, own_absent: bool, id: i32) -> Option<&GppData> {
+        match &self.gpp {
+            Answer::Ready(g) if own_absent && g.applies(id) => Some(g),
+            _ => None,
+        }
+    }
+
     /// What is known before anything asynchronous answered: list and platforms pending.
     /// (Platforms the page does not have are `Absent`; the glue fills them in.)
     pub fn pending() -> Signals {
