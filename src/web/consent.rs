@@ -14,7 +14,7 @@ use crate::prelude::*;
 use crate::web::local::Local;
 
 use crate::core::ad::ConsentParams;
-use crate::core::consent::{GppData, TcfData, UsSection, purpose_bit};
+use crate::core::consent::{GPP_TCF_EU, GPP_USP, GppData, Restriction, TcfData, UsSection, purpose_bit};
 use crate::core::signals::{Answer, Signals};
 use crate::web::page::get;
 use crate::web::publisher_events::object;
@@ -184,27 +184,7 @@ pub fn settled(t: &Tag) -> bool {
 /// CMP says GDPR does not apply), `gdpr_consent`, `gpp`, `gpp_sid` (applicable sections,
 /// comma-separated), `us_privacy`.
 pub fn params(signals: &Signals) -> ConsentParams {
-    let mut p = ConsentParams::default();
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-    if let Answer::Ready(d) = &signals.tcf {
-        p.gdpr = Some(d.gdpr_applies != Some(false));
-        p.gdpr_consent = some(&d.tc_string);
-    }
-    if let Answer::Ready(g) = &signals.gpp {
-        p.gpp = some(&g.gpp_string);
-        let mut sid = String::new();
-        for id in g.applicable_sections.iter().filter(|&&id| id > 0) {
-            if !sid.is_empty() {
-                sid.push(',');
-            }
-            crate::core::events::push_u64(&mut sid, id.unsigned_abs().into());
-        }
-        p.gpp_sid = some(&sid);
-    }
-    if let Answer::Ready(u) = &signals.usp {
-        p.us_privacy = Some(u.clone());
-    }
-    p
+    crate::core::consent::ad_params(signals)
 }
 
 /// A JS `(data, success)` callback that may be called any number of times.
@@ -312,19 +292,83 @@ fn is_true(o: &JsValue, n: u32) -> bool {
     o.is_object() && Reflect::get(o, &n.into()).ok().and_then(|v| v.as_bool()) == Some(true)
 }
 
-/// tcData → `TcfData`, keeping of the vendors only the configured one.
+/// tcData → `TcfData`, keeping of the vendors only the configured one, with the publisher's
+/// restrictions on it (`publisher.restrictions[purpose][vendor]`).
 fn tcf_data(d: &JsValue) -> TcfData {
     let (purpose, vendor) = (get(d, "purpose"), get(d, "vendor"));
     let bits = |o: JsValue| (1..=11).filter(|&n| is_true(&o, n)).fold(0, |m, n| m | purpose_bit(n));
     let ours = |o: JsValue| VENDOR.get().filter(|&id| is_true(&o, id)).into_iter().collect();
-    TcfData {
+    let mut data = TcfData {
         gdpr_applies: get(d, "gdprApplies").as_bool(),
         tc_string: get(d, "tcString").as_string().unwrap_or_default(),
         purpose_consents: bits(get(&purpose, "consents")),
         purpose_li: bits(get(&purpose, "legitimateInterests")),
         vendor_consents: ours(get(&vendor, "consents")),
         vendor_li: ours(get(&vendor, "legitimateInterests")),
+        restrictions: [0; 3],
+    };
+    let restrictions = get(&get(d, "publisher"), "restrictions");
+    if let Some(id) = VENDOR.get() {
+        for p in 1..=11u32 {
+            let code = at(&at(&restrictions, p), id);
+            if !code.is_undefined() && !code.is_null() {
+                data.restrict(p, Restriction::from_code(code.as_f64()));
+            }
+        }
     }
+    data
+}
+
+/// `o[n]`, undefined where it can't be read.
+fn at(o: &JsValue, n: u32) -> JsValue {
+    if !o.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(o, &n.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// GPP's `tcfeuv2` section (as @iabgpp/cmpapi parses it) → `TcfData`: purposes as arrays of
+/// booleans (index 0 = purpose 1), vendors as arrays of ids, restrictions as
+/// `[{key: purpose, type, ids}]`. `None` when it can't be read (the core then refuses).
+fn gpp_tcf(section: &JsValue) -> Option<TcfData> {
+    let section = each(section).into_iter().find(|s| s.is_object())?;
+    let flags = |name: &str| -> Option<u32> {
+        let a = get(&section, name).dyn_into::<Array>().ok()?;
+        Some((1..=11u32).filter(|&n| a.get(n - 1).as_bool() == Some(true)).fold(0, |m, n| m | purpose_bit(n)))
+    };
+    let ids = |name: &str| -> Option<Vec<u32>> {
+        let a = get(&section, name).dyn_into::<Array>().ok()?;
+        Some(VENDOR.get().filter(|&v| a.iter().any(|x| x.as_f64() == Some(f64::from(v)))).into_iter().collect())
+    };
+    let mut data = TcfData {
+        gdpr_applies: Some(true),
+        tc_string: String::new(),
+        purpose_consents: flags("PurposeConsents")?,
+        purpose_li: flags("PurposeLegitimateInterests")?,
+        vendor_consents: ids("VendorConsents")?,
+        vendor_li: ids("VendorLegitimateInterests")?,
+        restrictions: [0; 3],
+    };
+    if let (Some(id), Ok(list)) = (VENDOR.get(), get(&section, "PublisherRestrictions").dyn_into::<Array>()) {
+        for r in list.iter() {
+            let purpose = get(&r, "key").as_f64().unwrap_or(0.0) as u32;
+            let ours = get(&r, "ids").dyn_into::<Array>().is_ok_and(|a| a.iter().any(|x| x.as_f64() == Some(f64::from(id))));
+            if ours {
+                data.restrict(purpose, Restriction::from_code(get(&r, "type").as_f64()));
+            }
+        }
+    }
+    Some(data)
+}
+
+/// GPP's `uspv1` section → the US Privacy string (`1` + notice + opt-out of sale + LSPA).
+fn gpp_usp(section: &JsValue) -> Option<String> {
+    let section = each(section).into_iter().find(|s| s.is_object())?;
+    let mut usp = String::from("1");
+    for field in ["Notice", "OptOutSale", "LspaCovered"] {
+        usp.push_str(&get(&section, field).as_string()?);
+    }
+    Some(usp)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -352,6 +396,11 @@ fn gpp_data(ping: &JsValue) -> GppData {
     for id in each(&get(ping, "applicableSections")) {
         let id = id.as_f64().map_or(0, |n| n as i32);
         data.applicable_sections.push(id);
+        if id == GPP_TCF_EU {
+            data.tcf = gpp_tcf(&get(&parsed, "tcfeuv2"));
+        } else if id == GPP_USP {
+            data.usp = gpp_usp(&get(&parsed, "uspv1"));
+        }
         let Some(name) = id.checked_sub(7).and_then(|i| usize::try_from(i).ok()).and_then(|i| US_SECTIONS.get(i)) else {
             continue;
         };

@@ -95,10 +95,11 @@ test.describe('consent that comes late, changes or races', () => {
     }, TCF_CMP);
     await expect.poll(() => page.evaluate(() => window.adtag.decision().collect), { timeout: 5000 }).toBe(false);
     expect((await tagCookies(context)).map((c) => c.name), 'tag cookies after the late refusal').toEqual([]);
+    // No ads either (no purpose 2): a refresh asks for none, and nothing more is collected.
     const posted = rec.events.length;
     await page.evaluate(() => window.adtag.refresh());
-    await waitForSlots(page, 2);
     await page.waitForTimeout(QUIET_MS);
+    expect(rec.ads.length, 'ad requests after refusing purpose 2').toBe(1);
     expect(rec.events.length, 'events after the late refusal').toBe(posted);
   });
 
