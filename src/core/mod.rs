@@ -13,6 +13,7 @@ pub mod json;
 pub mod outbox;
 pub mod session;
 pub mod signals;
+pub mod stored;
 pub mod site_list;
 pub mod url;
 pub mod viewability;
