@@ -80,7 +80,7 @@ impl Outbox {
         Some(backoff_ms(attempts))
     }
 
-    /// Everything still queued, as batches, for a final `sendBeacon` flush: retries first,
+    /// Everything still queued, as batches, for the final send as the page hides: retries first,
     /// then the queued events. The outbox is empty afterwards.
     pub fn drain(&mut self) -> Vec<Batch> {
         let mut out = core::mem::take(&mut self.retries);

@@ -1,4 +1,5 @@
-//! The tag's own cookies (`v<pub>`, `sid<pub>`, `fr<pub>`). Reading or writing them takes a
+//! The tag's own cookies (`v<pub>`, `sid<pub>`, `fr<pub>`), and the opt-out that deletes them
+//! (and the stored outbox). Reading or writing them takes a
 //! `CollectPermit`, which only a decision that allows collection hands out: the compiler
 //! keeps cookies untouched before and without that decision.
 
@@ -6,7 +7,7 @@
 use crate::prelude::*;
 
 use crate::core::{cookie_write, cookies, decision::CollectPermit};
-use crate::web::page;
+use crate::web::{page, storage};
 use web_sys::Document;
 
 pub struct CookieJar<'a> {
@@ -24,8 +25,9 @@ impl CookieJar<'_> {
     }
 }
 
-/// The visitor's own choice, which needs no permit: set the opt-out cookie (one year) and
-/// delete every tag cookie of this publisher wherever it may have been set.
+/// The visitor's own choice, which needs no permit: set the opt-out cookie (one year), delete
+/// every tag cookie of this publisher wherever it may have been set, and the events stored
+/// for it, unsent.
 pub fn opt_out(document: &Document, opt_out_name: &str, publisher: &str, host: &str, secure: bool) {
     page::set_cookie(document, &cookie_write::set(opt_out_name, "1", cookie_write::ONE_YEAR_SECS, secure));
     for name in cookies::tag_cookie_names(publisher) {
@@ -33,6 +35,7 @@ pub fn opt_out(document: &Document, opt_out_name: &str, publisher: &str, host: &
             page::set_cookie(document, &deletion);
         }
     }
+    storage::forget(publisher);
 }
 
 /// Opting back in removes the opt-out cookie.

@@ -15,6 +15,7 @@ pub mod page;
 pub mod publisher_events;
 pub mod render;
 pub mod slots;
+pub mod storage;
 pub mod tag;
 pub mod timer;
 pub mod local;

@@ -17,14 +17,14 @@ use crate::core::decision::{Decision, decide};
 use crate::core::signals::{Answer, ListState, Signals};
 use crate::core::{cookies, ids, site_list};
 use crate::web::http::{self, FetchError};
-use crate::web::measure::Measure;
+use crate::web::measure::{Measure, Setup};
 use crate::web::observe::{Observers, SlotView};
 use crate::core::viewability::Viewability;
 use crate::core::events::Kind;
 use crate::web::publisher_events::{emit, object};
 use crate::web::slots::{self, Slot};
 use crate::web::timer::Timeout;
-use crate::web::{consent, cookie_jar, log, page, render};
+use crate::web::{consent, cookie_jar, log, page, render, storage};
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Window};
@@ -278,13 +278,24 @@ fn ready(s: &Signals) -> bool {
 fn apply(t: &mut Tag) {
     match (t.decision.permit(), t.measure.is_some()) {
         (Some(permit), false) => {
-            t.measure = Measure::start(permit, t, !t.page_view_sent);
+            let setup = Setup {
+                publisher: &t.config.publisher,
+                endpoint: &t.config.endpoint,
+                window: &t.window,
+                document: &t.document,
+                page_url: &t.location.href,
+                https: t.location.https,
+                debug: t.config.debug,
+            };
+            t.measure = Measure::start(permit, &setup, !t.page_view_sent);
             t.page_view_sent |= t.measure.is_some();
         }
-        (None, true) => {
+        (None, _) => {
             if let Some(m) = t.measure.take() {
                 m.stop();
             }
+            // Any refusing decision deletes the stored events, unsent.
+            storage::forget(&t.config.publisher);
         }
         _ => {}
     }

@@ -39,3 +39,9 @@ pub fn now_ms() -> u64 {
     let t = js_sys::Date::now();
     if t > 0.0 { t as u64 } else { 0 }
 }
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`): for durations, which
+/// must not jump when the system clock is set. 0 without a `performance`.
+pub fn mono_ms() -> f64 {
+    crate::web::dom::win().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
