@@ -71,8 +71,9 @@ impl Stored {
         if event_json.len() > MAX_BYTES || self.events.iter().any(|e| same_id(e, id)) {
             return false;
         }
-        self.bytes = self.bytes.saturating_add(event_json.len()).saturating_add(usize::from(!self.events.is_empty()));
         self.events.push(event_json);
+        self.bytes = encoded_len(&self.events);
+        // The oldest go until both bounds hold (the newest alone always fits).
         while self.events.len() > MAX_EVENTS || self.bytes > MAX_BYTES {
             let dropped = self.events.remove(0);
             self.bytes = self.bytes.saturating_sub(dropped.len().saturating_add(1));
@@ -83,7 +84,7 @@ impl Stored {
     /// Forgets the events with these ids (delivered, or refused by the collector).
     pub fn remove(&mut self, ids: &[String]) {
         self.events.retain(|e| !ids.iter().any(|id| same_id(e, id)));
-        self.bytes = self.events.iter().map(String::len).sum::<usize>().saturating_add(self.events.len().saturating_sub(1));
+        self.bytes = encoded_len(&self.events);
     }
 
     /// The events, oldest first.
@@ -96,28 +97,35 @@ impl Stored {
     }
 }
 
+/// The length of the events one per line.
+fn encoded_len(events: &[String]) -> usize {
+    events.iter().map(|e| e.len().saturating_add(1)).sum::<usize>().saturating_sub(1)
+}
+
+/// The id of an event `event_head` accepted sits at a fixed place: `{"id":"` is 7 bytes.
 fn same_id(event_json: &str, id: &str) -> bool {
-    event_head(event_json).is_some_and(|(own, _)| own == id)
+    event_json.get(7..39) == Some(id)
 }
 
 /// The `id` and `ts` of an event as `events::to_json` writes it:
 /// `{"id":"<32 hex>","type":"<known type>","ts":<digits>,...`; `None` for anything else.
 pub fn event_head(event_json: &str) -> Option<(&str, u64)> {
-    let rest = event_json.strip_prefix("{\"id\":\"")?;
-    let id = rest.get(..32)?;
+    let id = event_json.strip_prefix("{\"id\":\"")?.get(..32)?;
     if !ids::is_hex_id(id) {
         return None;
     }
-    let rest = rest.get(32..)?.strip_prefix("\",\"type\":\"")?;
-    let ty = TYPES.iter().find(|t| rest.starts_with(**t))?;
-    let rest = rest.get(ty.len()..)?.strip_prefix("\",\"ts\":")?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 19 || !rest.get(digits..)?.starts_with(',') {
-        return None;
-    }
+    // Bytes from here: the id was ASCII, so 39 is a char boundary.
+    let rest = event_json.as_bytes().get(39..)?.strip_prefix(b"\",\"type\":\"")?;
+    let ty = TYPES.iter().find(|t| rest.starts_with(t.as_bytes()))?;
+    let rest = rest.get(ty.len()..)?.strip_prefix(b"\",\"ts\":")?;
     let mut ts: u64 = 0;
-    for b in rest.get(..digits)?.bytes() {
+    let mut digits = 0;
+    for &b in rest {
+        if !b.is_ascii_digit() {
+            break;
+        }
         ts = ts.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        digits += 1;
     }
-    Some((id, ts))
+    (digits > 0 && rest.get(digits) == Some(&b',')).then_some((id, ts))
 }

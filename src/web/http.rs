@@ -51,7 +51,7 @@ pub enum Sent {
 ///
 /// The same call is the final send when the page hides. Not `sendBeacon`: it always sends
 /// the cookies the browser holds for the collector's site, and the tag sends none.
-pub fn post_batch(url: &str, body: &str, done: impl FnOnce(Sent) + 'static) {
+pub fn post_batch(url: &str, body: &str, done: Box<dyn FnOnce(Sent)>) {
     dom::post(url, body, &Closure::once_into_js(move |status: i32, _: String| {
         done(match status {
             200..=299 => Sent::Delivered,

@@ -175,11 +175,11 @@ impl Measure {
         for batch in self.outbox.drain() {
             let generation = self.generation;
             let Batch { body, ids, .. } = batch;
-            http::post_batch(&self.url, &body, move |sent| {
+            http::post_batch(&self.url, &body, Box::new(move |sent| {
                 if sent != Sent::Failed {
                     forget_sent(generation, &ids);
                 }
-            });
+            }));
         }
     }
 
@@ -206,7 +206,7 @@ fn flush() {
         return;
     };
     let body = batch.body.clone();
-    http::post_batch(&url, &body, move |sent| delivered(batch, sent, generation));
+    http::post_batch(&url, &body, Box::new(move |sent| delivered(batch, sent, generation)));
 }
 
 /// The answer for a batch `flush` sent: delivered or refused for good, it leaves the store
