@@ -221,10 +221,11 @@ fn delivered(batch: Batch, sent: Sent, generation: u32) {
         if sent == Sent::Failed {
             if let Some(delay) = m.outbox.failed(batch) {
                 m.schedule(delay);
+                return;
             }
-            return;
+        } else {
+            storage::remove(&m.permit, &m.ctx.publisher, &batch.ids);
         }
-        storage::remove(&m.permit, &m.ctx.publisher, &batch.ids);
         if !m.outbox.is_empty() {
             m.schedule(0);
         }
