@@ -172,6 +172,21 @@ test.describe('what an events request carries', () => {
     const sid = (await tagCookies(context)).find((c) => c.name === `sid${PUBLISHER}`);
     expect(sid.value, 'the cookie is not set back to the old session').toBe(other);
   });
+
+  test('session_end after 31 idle minutes belongs to the session it ends and starts none', async ({ page, context }) => {
+    await page.clock.install();
+    const rec = recordRequests(context);
+    await openAt(page, `${SITE}/a.html`, { slots: [] });
+    await expect.poll(() => ofType(rec.events, 'page_view').length).toBe(1);
+    const view = ofType(rec.events, 'page_view')[0];
+    await page.clock.fastForward('31:00');
+    await hidePage(page);
+    await expect.poll(() => ofType(rec.events, 'session_end').length).toBe(1);
+    const end = ofType(rec.events, 'session_end')[0];
+    expect(end.sid, 'session_end carries the session it ends').toBe(view.sid);
+    const sid = (await tagCookies(context)).find((c) => c.name === `sid${PUBLISHER}`);
+    expect(sid && sid.value, 'no new session written').toBe(view.sid);
+  });
 });
 
 test.describe('nothing lost', () => {
