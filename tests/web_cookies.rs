@@ -235,3 +235,109 @@ fn one_malformed_pair_in_the_real_string_hides_nothing() {
     assert!(cookies::opted_out(&seen, OPT_OUT), "{seen:?}");
     clear_cookies();
 }
+
+// --- The stored outbox (adtag::web::storage) in the real localStorage -------------------------
+
+mod stored_outbox {
+    use super::*;
+    use adtag::web::storage;
+
+    const KEY: &str = "adtag_outbox_12345";
+
+    /// The page's own view of localStorage (not through the code under test).
+    struct Local;
+
+    impl Local {
+        fn get_item(&self, key: &str) -> Result<Option<String>, JsValue> {
+            Function::new_with_args("k", "return localStorage.getItem(k)").call1(&JsValue::NULL, &key.into()).map(|v| v.as_string())
+        }
+        fn set_item(&self, key: &str, value: &str) -> Result<(), JsValue> {
+            Function::new_with_args("k, v", "localStorage.setItem(k, v)").call2(&JsValue::NULL, &key.into(), &value.into()).map(drop)
+        }
+        fn remove_item(&self, key: &str) -> Result<(), JsValue> {
+            Function::new_with_args("k", "localStorage.removeItem(k)").call1(&JsValue::NULL, &key.into()).map(drop)
+        }
+    }
+
+    fn local() -> Local {
+        Local
+    }
+
+    thread_local! {
+        /// One recent time for every event of these tests (events older than 7 days are dropped).
+        static TS: u64 = js_sys::Date::now() as u64;
+    }
+
+    fn ev(n: u32) -> String {
+        format!("{{\"id\":\"{n:032x}\",\"type\":\"page_view\",\"ts\":{},\"visits\":1}}", TS.with(|t| *t))
+    }
+
+    #[wasm_bindgen_test]
+    fn add_load_remove_round_trip_under_one_key() {
+        local().remove_item(KEY).unwrap();
+        let p = permit();
+        storage::add(&p, PUB, &ev(1));
+        storage::add(&p, PUB, &ev(2));
+        storage::add(&p, PUB, &ev(1)); // the same id once
+        assert_eq!(local().get_item(KEY).unwrap(), Some(format!("{}\n{}", ev(1), ev(2))));
+        assert_eq!(storage::load(&p, PUB).events(), &[ev(1), ev(2)]);
+        storage::remove(&p, PUB, &[format!("{:032x}", 1)]);
+        assert_eq!(storage::load(&p, PUB).events(), &[ev(2)]);
+        // The last one delivered: no key left behind.
+        storage::remove(&p, PUB, &[format!("{:032x}", 2)]);
+        assert_eq!(local().get_item(KEY).unwrap(), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn another_tabs_events_are_kept_by_a_change() {
+        local().set_item(KEY, &ev(7)).unwrap();
+        let p = permit();
+        storage::add(&p, PUB, &ev(8));
+        assert_eq!(storage::load(&p, PUB).events(), &[ev(7), ev(8)]);
+        storage::forget(PUB);
+    }
+
+    #[wasm_bindgen_test]
+    fn forget_and_opt_out_delete_the_key_without_a_permit() {
+        local().set_item(KEY, &ev(1)).unwrap();
+        storage::forget(PUB);
+        assert_eq!(local().get_item(KEY).unwrap(), None);
+
+        local().set_item(KEY, &ev(1)).unwrap();
+        local().set_item("adtag_outbox_999", &ev(1)).unwrap();
+        cookie_jar::opt_out(&document(), OPT_OUT, PUB, &host(), https());
+        assert_eq!(local().get_item(KEY).unwrap(), None, "optOut() deletes the publisher's stored events");
+        assert_eq!(local().get_item("adtag_outbox_999").unwrap(), Some(ev(1)), "another publisher's are not ours");
+        local().remove_item("adtag_outbox_999").unwrap();
+        clear_cookies();
+    }
+
+    #[wasm_bindgen_test]
+    fn what_the_page_wrote_under_the_key_is_not_taken_for_events() {
+        local().set_item(KEY, &format!("<script>\n{}\n{{\"id\":1}}", ev(3))).unwrap();
+        assert_eq!(storage::load(&permit(), PUB).events(), &[ev(3)]);
+        storage::forget(PUB);
+    }
+
+    #[wasm_bindgen_test]
+    fn no_storage_at_all_is_no_error() {
+        // A page (or a sandboxed frame) where localStorage throws.
+        let saved = Function::new_no_args(
+            "const d = Object.getOwnPropertyDescriptor(window, 'localStorage');\
+             Object.defineProperty(window, 'localStorage', {get() { throw new Error('no storage'); }, configurable: true});\
+             return d;",
+        )
+        .call0(&JsValue::NULL)
+        .unwrap();
+        let p = permit();
+        storage::add(&p, PUB, &ev(1));
+        assert!(storage::load(&p, PUB).is_empty());
+        storage::remove(&p, PUB, &[format!("{:032x}", 1)]);
+        storage::forget(PUB);
+        Function::new_with_args("d", "if (d) Object.defineProperty(window, 'localStorage', d); else delete window.localStorage;")
+            .call1(&JsValue::NULL, &saved)
+            .unwrap();
+        local().set_item("adtag_probe", "1").expect("localStorage is back for the other tests");
+        local().remove_item("adtag_probe").unwrap();
+    }
+}

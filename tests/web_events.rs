@@ -233,3 +233,12 @@ fn now_ms_is_the_pages_clock() {
     let after = js_sys::Date::now();
     assert!((before.floor()..=after.ceil()).contains(&t), "{before} <= {t} <= {after}");
 }
+
+#[wasm_bindgen_test]
+async fn the_monotonic_clock_moves_forward() {
+    let a = adtag::web::timer::mono_ms();
+    sleep(20).await;
+    let b = adtag::web::timer::mono_ms();
+    assert!(a > 0.0, "performance.now() {a}");
+    assert!(b - a >= 15.0, "{a} → {b}");
+}

@@ -3,7 +3,8 @@
 // plain Node server with no dependencies.
 //
 //   node www/server.js            PORT (8080), HOST (127.0.0.1), EVENTS_FILE (./events.jsonl)
-//   require('./www/server.js').start({port, host, eventsFile, quiet}) → http.Server
+//   require('./www/server.js').start({port, host, eventsFile, quiet, fault}) → http.Server
+//   (fault: failure injection for the collector, see createCollector)
 //
 // Routes
 //   GET  /v1/ad?pub=&slot=&size=WxH&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
@@ -274,6 +275,8 @@ function eventProblem(e, i) {
     for (const k of ['slot', 'ad']) if (!isStr(e[k]) || e[k].length === 0) return `${at}: bad ${k}`;
   }
   if (e.type === 'session_end' && (!isInt(e.duration_ms) || e.duration_ms < 0)) return `${at}: bad duration_ms`;
+  // The visit count of fr<pub> (SPEC §4: frequency), this visit included.
+  if (e.type === 'page_view' && (!isInt(e.visits) || e.visits < 1)) return `${at}: bad visits`;
   return null;
 }
 
@@ -287,11 +290,16 @@ function describe(e) {
   const parts = [`[collector] ${e.type}`, `pub=${e.pub}`];
   if (AD_EVENT_TYPES.has(e.type)) parts.push(`slot=${clean(e.slot, 40)}`, `ad=${clean(e.ad, 40)}`);
   if (e.type === 'session_end') parts.push(`duration_ms=${e.duration_ms}`);
+  if (e.type === 'page_view') parts.push(`visits=${e.visits}`);
   parts.push(`uid=${e.uid ? clean(e.uid.slice(0, 4)) + '…' : '-'}`, `page=${clean(e.page)}`);
   return parts.join(' ');
 }
 
-function createCollector({ eventsFile, quiet }) {
+// `fault(events)` (tests and scripts/reliability.mjs only) may make a valid post fail: it
+// returns null (store and answer 204 as usual) or `{status, store}`: answer `status`, after
+// storing the events when `store` is true (a collector whose answer is lost: the tag sends
+// them again and the de-duplication by id counts them once), or without storing them.
+function createCollector({ eventsFile, quiet, fault }) {
   const seen = new Set();
   const remember = (id) => {
     seen.add(id);
@@ -328,6 +336,8 @@ function createCollector({ eventsFile, quiet }) {
         const problem = eventProblem(events[i], i);
         if (problem) return sendText(res, 400, problem);
       }
+      const failure = fault ? fault(events) : null;
+      if (failure && !failure.store) return sendText(res, failure.status, 'injected failure');
       const fresh = [];
       for (const e of events) {
         if (seen.has(e.id)) continue;
@@ -344,6 +354,7 @@ function createCollector({ eventsFile, quiet }) {
         }
         if (!quiet) for (const e of fresh) console.log(describe(e));
       }
+      if (failure) return sendText(res, failure.status, 'injected failure after storing');
       send(res, 204);
     });
   };
@@ -352,9 +363,9 @@ function createCollector({ eventsFile, quiet }) {
 // ---------------------------------------------------------------------------------------
 // The server
 
-function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FILE, quiet = false } = {}) {
+function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FILE, quiet = false, fault = null } = {}) {
   const handleAd = createAdServer();
-  const handleEvents = createCollector({ eventsFile, quiet });
+  const handleEvents = createCollector({ eventsFile, quiet, fault });
 
   const server = http.createServer((req, res) => {
     let url;

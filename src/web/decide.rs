@@ -13,9 +13,9 @@ use crate::core::decision::{Decision, Reason, decide};
 use crate::core::signals::{ListState, Signals};
 use crate::core::{audit, site_list};
 use crate::web::http::{self, FetchError};
-use crate::web::measure::Measure;
+use crate::web::measure::{Measure, Setup};
 use crate::web::tag::{self, Tag};
-use crate::web::{consent, cookie_jar, log, page_api, slots};
+use crate::web::{consent, cookie_jar, log, page_api, slots, storage};
 use web_sys::Document;
 
 /// How long the child-directed list may take before it counts as unavailable (and the page
@@ -97,7 +97,16 @@ fn ready(t: &Tag) -> bool {
 fn apply(t: &mut Tag) {
     let stopped = match (t.decision.permit(), t.measure.is_some()) {
         (Some(permit), false) => {
-            t.measure = Measure::start(permit, t, !t.page_view_sent);
+            let setup = Setup {
+                publisher: &t.config.publisher,
+                endpoint: &t.config.endpoint,
+                window: &t.window,
+                document: &t.document,
+                page_url: &t.location.href,
+                https: t.location.https,
+                debug: t.config.debug,
+            };
+            t.measure = Measure::start(permit, &setup, !t.page_view_sent);
             t.page_view_sent |= t.measure.is_some();
             false
         }
@@ -121,6 +130,15 @@ fn apply(t: &mut Tag) {
     if stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why)) {
         cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https, &why);
         log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
+    }
+    // Events stored for a later page view are deleted, unsent, by a refusal of the visitor's
+    // (an opt-out from any tab, GPC, consent refused) or when collection stops here; a page
+    // that is only child-directed, or whose platforms have not answered, leaves the storage
+    // untouched (it was never allowed to store, nor to look).
+    if stopped || consent_refused(&t.decision)
+        || t.decision.reasons.iter().any(|r| matches!(r, Reason::OptOutCookie | Reason::Gpc))
+    {
+        storage::forget(&t.config.publisher, &why);
     }
 }
 

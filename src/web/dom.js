@@ -70,20 +70,43 @@ export function get_text(url, ms, max, done) {
   }).then((a) => done(a[0], a[1]), () => done(-1, ''));
 }
 
-// POST a batch as text/plain with keepalive, without cookies: done(1, '') on a 2xx answer, else
-// done(0, '') (the signature of get_text's callback: one closure type less in the wasm).
+// POST a batch as text/plain with keepalive (it outlives the page), without cookies:
+// done(status, '') with the HTTP status, or done(-1, '') on a network error or a refused request
+// (over the browser's keepalive quota). The signature of get_text's callback: one closure type
+// less in the wasm. Also the final send as the page hides: sendBeacon can't leave cookies out.
 export function post(url, body, done) {
   go(url, {
     method: 'POST', body, keepalive: true, credentials: 'omit',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
-  }).then((r) => r.ok, () => false).then((ok) => done(ok ? 1 : 0, ''));
+  }).then((r) => r.status, () => -1).then((s) => done(s, ''));
 }
 
-// The last word when the page is being hidden: sendBeacon, or a keepalive POST.
-export function send_final(url, body) {
-  let queued = false;
-  try { queued = navigator.sendBeacon(url, body); } catch (_) { /* refused */ }
-  if (!queued) post(url, body, () => {});
+// The page's localStorage; throws where there is none (disabled, a sandboxed frame).
+const store = () => window.localStorage;
+
+// The stored value of `key`, or null (none, or no storage).
+export function store_get(key) {
+  try {
+    const v = store().getItem(key);
+    return typeof v == 'string' ? v : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Stores `value` under `key`; false when the browser refuses (quota, no storage).
+export function store_set(key, value) {
+  try {
+    store().setItem(key, value);
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+
+// Removes `key` (nothing when there is no storage).
+export function store_del(key) {
+  try { store().removeItem(key); } catch (_) { /* no storage */ }
 }
 
 // Watches the page for the tag: each event is on(kind, value, ratio) with kind 0 = an ad frame's

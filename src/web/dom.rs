@@ -15,9 +15,12 @@ extern "C" {
         -> Option<HtmlIFrameElement>;
     /// `done(status, body)`, or `done(-1 network | -2 timeout | -3 declared too large, "")`.
     pub fn get_text(url: &str, timeout_ms: u32, max_bytes: u32, done: &JsValue);
-    /// `done(1, "")` on a 2xx answer, else `done(0, "")`.
+    /// `done(status, "")`, or `done(-1, "")` on a network error or a refused request.
     pub fn post(url: &str, body: &str, done: &JsValue);
-    pub fn send_final(url: &str, body: &str);
+    /// `localStorage` (see dom.js); none of them throws.
+    pub fn store_get(key: &str) -> Option<String>;
+    pub fn store_set(key: &str, value: &str) -> bool;
+    pub fn store_del(key: &str);
     /// The page's window (`web_sys::window()` costs five imports and a global-object search).
     pub fn win() -> Option<Window>;
     /// Calls `f` in a microtask.

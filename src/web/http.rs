@@ -1,6 +1,6 @@
 //! The tag's requests, on the browser's `fetch` (through `dom.js`): GETs with a timeout and a
-//! size limit (the site list, ads), and event delivery (`fetch` with keepalive while the page
-//! lives, `sendBeacon` when it is hidden). No request carries cookies (`credentials: "omit"`):
+//! size limit (the site list, ads), and event delivery (`fetch` with keepalive, also as the
+//! page hides: never `sendBeacon`, which sends cookies). No request carries cookies (`credentials: "omit"`):
 //! identifiers travel only in the parameters the decision allows.
 //!
 //! Plain `fetch` with callbacks rather than gloo-net or futures: the tag needs three calls of
@@ -34,14 +34,29 @@ pub fn get_text(url: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOn
     dom::get_text(url, timeout_ms, u32::try_from(max_bytes).unwrap_or(u32::MAX), &callback);
 }
 
-/// POSTs a batch with `fetch(..., {keepalive: true})` as `text/plain` (no CORS preflight).
-/// `done(true)` when the collector accepted it (2xx); false on a network error or a 5xx/4xx.
-pub fn post_batch(url: &str, body: &str, done: impl FnOnce(bool) + 'static) {
-    dom::post(url, body, &Closure::once_into_js(move |ok: i32, _: String| done(ok == 1)));
+/// What became of a posted batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// 2xx: the collector has it.
+    Delivered,
+    /// 4xx: the collector will never take it; sending it again would not help.
+    Rejected,
+    /// 5xx, another status, a network error or a refused request: worth another try.
+    Failed,
 }
 
-/// The last word when the page is being hidden: `sendBeacon`, or a keepalive fetch that is
-/// not awaited when the browser refuses the beacon.
-pub fn send_final(url: &str, body: &str) {
-    dom::send_final(url, body);
+/// POSTs a batch with `fetch(..., {keepalive: true, credentials: "omit"})` as `text/plain`
+/// (no CORS preflight). Keepalive lets it finish after the page is gone; `done` then never
+/// runs, and the stored outbox sends the batch again on the next page view.
+///
+/// The same call is the final send when the page hides. Not `sendBeacon`: it always sends
+/// the cookies the browser holds for the collector's site, and the tag sends none.
+pub fn post_batch(url: &str, body: &str, done: Box<dyn FnOnce(Sent)>) {
+    dom::post(url, body, &Closure::once_into_js(move |status: i32, _: String| {
+        done(match status {
+            200..=299 => Sent::Delivered,
+            400..=499 => Sent::Rejected,
+            _ => Sent::Failed,
+        })
+    }));
 }

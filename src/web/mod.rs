@@ -18,6 +18,7 @@ pub mod page_api;
 pub mod publisher_events;
 pub mod render;
 pub mod slots;
+pub mod storage;
 pub mod tag;
 pub mod timer;
 pub mod local;

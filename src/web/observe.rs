@@ -180,17 +180,19 @@ fn page_shown(t: &mut Tag) {
     }
 }
 
-/// The page is hidden or going away: `session_end`, then everything queued goes out at once.
-/// `pagehide` after a `visibilitychange` to hidden reports nothing twice.
+/// The page is hidden or going away: `session_end`, then everything queued goes out (a
+/// keepalive `fetch`). `pagehide` after a `visibilitychange` to hidden records no second
+/// `session_end` but sends what was recorded in between.
 fn page_hidden(t: &mut Tag) {
     let Some(o) = t.observers.as_mut() else { return };
-    if o.hidden_reported {
-        return;
-    }
+    let first = !o.hidden_reported;
     o.hidden_reported = true;
     let duration_ms = now_ms().saturating_sub(o.shown_at);
     if let Some(m) = decide::measuring(t) {
-        m.record(Kind::SessionEnd { duration_ms });
+        if first {
+            m.record(Kind::SessionEnd { duration_ms });
+        }
+        // Events recorded while hidden go out at pagehide too.
         m.flush_final();
     }
 }

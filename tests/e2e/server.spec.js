@@ -18,6 +18,7 @@ const event = (type, extra = {}) => ({
   uid: 'u-' + uniq(),
   sid: 's-1',
   page: 'http://news.example/a',
+  ...(type === 'page_view' ? { visits: 1 } : {}),
   ...extra,
 });
 const postEvents = (request, body, contentType = 'text/plain;charset=UTF-8') =>
