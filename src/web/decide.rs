@@ -24,7 +24,7 @@ pub const LIST_TIMEOUT_MS: u32 = 1500;
 
 /// Asks for the child-directed list; its answer (or failure) becomes the list signal.
 pub fn fetch_site_list(url: &str) {
-    http::get_text(url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
+    http::get_text(url, audit::rule::SITE_LIST, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
         tag::run(move |t| {
             let state = match result {
                 Err(FetchError::Timeout) => ListState::TimedOut,

@@ -9,7 +9,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::web::dom;
+use crate::core::audit::{Action, rule};
+use crate::core::decision::CollectPermit;
+use crate::web::{audit, dom};
 use wasm_bindgen::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,9 +21,11 @@ pub enum FetchError {
     TooLarge,
 }
 
-/// GET `url`; `done` gets the status and the body, unless it fails, takes longer than
-/// `timeout_ms` (headers and body together) or is (or declares) more than `max_bytes`.
-pub fn get_text(url: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOnce(Result<(u16, String), FetchError>)>) {
+/// GET `url`, recorded in the audit trail with the `rule` that allows it; `done` gets the
+/// status and the body, unless it fails, takes longer than `timeout_ms` (headers and body
+/// together) or is (or declares) more than `max_bytes`.
+pub fn get_text(url: &str, rule: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOnce(Result<(u16, String), FetchError>)>) {
+    audit::record(Action::Request, url, rule);
     let callback = Closure::once_into_js(move |status: i32, body: String| {
         done(match status {
             -2 => Err(FetchError::Timeout),
@@ -51,7 +55,10 @@ pub enum Sent {
 ///
 /// The same call is the final send when the page hides. Not `sendBeacon`: it always sends
 /// the cookies the browser holds for the collector's site, and the tag sends none.
-pub fn post_batch(url: &str, body: &str, done: Box<dyn FnOnce(Sent)>) {
+///
+/// Only `Measure` sends batches, and only with the permit a collecting decision gave it.
+pub fn post_batch(_permit: &CollectPermit, url: &str, body: &str, done: Box<dyn FnOnce(Sent)>) {
+    audit::record(Action::Beacon, url, rule::COLLECT_ALLOWED);
     dom::post(url, body, &Closure::once_into_js(move |status: i32, _: String| {
         done(match status {
             200..=299 => Sent::Delivered,

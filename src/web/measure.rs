@@ -175,7 +175,7 @@ impl Measure {
         for batch in self.outbox.drain() {
             let generation = self.generation;
             let Batch { body, ids, .. } = batch;
-            http::post_batch(&self.url, &body, Box::new(move |sent| {
+            http::post_batch(&self.permit, &self.url, &body, Box::new(move |sent| {
                 if sent != Sent::Failed {
                     forget_sent(generation, ids);
                 }
@@ -201,7 +201,7 @@ fn flush() {
         let Some(batch) = m.outbox.next_batch() else { return };
         m.sending = true;
         let (url, generation, body) = (m.url.clone(), m.generation, batch.body.clone());
-        http::post_batch(&url, &body, Box::new(move |sent| delivered(batch, sent, generation)));
+        http::post_batch(&m.permit, &url, &body, Box::new(move |sent| delivered(batch, sent, generation)));
     });
 }
 

@@ -249,7 +249,8 @@ fn request(t: &mut Tag, id: u32, generation: u32) {
         targeting: &tgt,
     });
     tag::notify("slotRequested", crate::web::publisher_events::object(&[("slot", name.as_str().into())]));
-    http::get_text(&url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
+    let rule = crate::core::audit::ad_request_rule(npa, coppa, uid.is_some());
+    http::get_text(&url, &rule, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
         tag::run(move |t| answered(t, id, generation, result));
     }));
 }
