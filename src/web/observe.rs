@@ -100,14 +100,23 @@ fn update_view(i: usize, ratio: Option<f64>) {
     emit("impressionViewable", &object(&[("slot", slot.into()), ("ad", ad.into())]));
 }
 
-/// A click reported by a frame: only a message from the very frame the tag built for that
-/// slot, carrying that frame's random token, counts, and at most one a second per slot (the
-/// creative itself could post the message in a loop).
+/// A message from a slot's frame (www/frame.html): `{adtag: "loaded", token}` once the
+/// creative's frame loaded (→ `slotOnload`), `{adtag: "click", token}` when the visitor
+/// clicked the ad (→ `ad_click` and `adClick`). It counts only when the browser vouches for
+/// it (`isTrusted`: not an event the page dispatched), it comes from the very frame the tag
+/// built for that slot (`source`: not the page, another frame, nor the creative, whose window
+/// is one level deeper), and `token` names the slot's current ad (not one it showed before).
+/// Clicks count at most once a second per slot.
 fn frame_message(e: &MessageEvent) {
-    let data = e.data();
-    if get(&data, "adtag").as_string().as_deref() != Some("click") {
+    if !e.is_trusted() {
         return;
     }
+    let data = e.data();
+    let click = match get(&data, "adtag").as_string().as_deref() {
+        Some("click") => true,
+        Some("loaded") => false,
+        _ => return,
+    };
     let token = get(&data, "token").as_string().unwrap_or_default();
     let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
     let Some(Some((slot, ad))) = tag::with(|t| {
@@ -117,11 +126,14 @@ fn frame_message(e: &MessageEvent) {
                 && s.token == token
                 && s.frame.as_ref().and_then(|f| f.content_window()).is_some_and(|w| JsValue::from(w) == source)
         })?;
+        let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
+        if !click {
+            return Some((name, ad));
+        }
         if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS {
             return None;
         }
         slot.last_click_ms = now;
-        let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
         if let Some(m) = tag::measuring(t) {
             m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
         }
@@ -129,7 +141,8 @@ fn frame_message(e: &MessageEvent) {
     }) else {
         return;
     };
-    emit("adClick", &object(&[("slot", slot.into()), ("ad", ad.into())]));
+    let payload = object(&[("slot", slot.into()), ("ad", ad.into())]);
+    emit(if click { "adClick" } else { "slotOnload" }, &payload);
 }
 
 fn visibility_changed() {

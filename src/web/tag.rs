@@ -105,7 +105,8 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     signals.usp = Answer::Absent;
 
     let location = page::location(&window);
-    let slots = claim_slots(&document, &window);
+    let frame_url = ad::frame_url(src.as_deref().unwrap_or(&cat(&[&config.endpoint, "/"])));
+    let slots = claim_slots(&document, &window, &frame_url);
     log::debug(debug, &cat(&["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
         &crate::core::events::decimal(slots.len() as u64), " slot(s)"]));
     let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
@@ -155,23 +156,23 @@ pub fn start(script: &Element) -> Result<(), StartError> {
 }
 
 /// Finds the slots, reserves the good ones' space, reports and collapses the bad ones.
-fn claim_slots(document: &Document, window: &Window) -> Vec<Slot> {
+fn claim_slots(document: &Document, window: &Window, frame_url: &str) -> Vec<Slot> {
     let mut good = Vec::new();
     for (element, name, size) in slots::discover(document) {
         let size = match size {
             Ok(size) if !name.trim().is_empty() => size,
             Ok(_) => {
                 log::error("adtag: data-adtag-slot is empty: name each slot, e.g. data-adtag-slot=\"top\"");
-                render::collapse(&element);
+                render::collapse(&element, render::Collapse::Auto);
                 continue;
             }
             Err(e) => {
                 log::error(&cat(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()]));
-                render::collapse(&element);
+                render::collapse(&element, render::Collapse::Auto);
                 continue;
             }
         };
-        render::reserve(&element, size);
+        render::reserve(&element, size, frame_url);
         let token = page::random16(window).map(|r| ids::hex_id(&r)).unwrap_or_default();
         good.push(Slot { element, name, size, frame: None, token, ad_id: String::new(), last_click_ms: 0, view: None });
     }
@@ -343,7 +344,7 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
             false => Err("the slot was removed from the page".to_owned()),
         };
         let outcome = match result {
-            Ok(plan) => match render::render(&t.document, &slot.element, &plan, &slot.token) {
+            Ok(plan) => match render::render(&slot.element, &plan, &slot.token) {
                 Some(frame) => {
                     if let Some(o) = &t.observers {
                         o.watch(&frame);
@@ -358,12 +359,12 @@ fn finish_slot(i: usize, result: Result<RenderPlan, String>) {
                     Ok((plan.width, plan.height))
                 }
                 None => {
-                    render::collapse(&slot.element);
+                    render::collapse(&slot.element, render::Collapse::Auto);
                     Err("could not create the frame".to_owned())
                 }
             },
             Err(e) => {
-                render::collapse(&slot.element);
+                render::collapse(&slot.element, render::Collapse::Auto);
                 Err(e)
             }
         };
