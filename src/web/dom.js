@@ -30,6 +30,12 @@ export function reserve(slot, w, h, url, sandbox) {
       if (inline) s.setProperty('display', 'block');
       s.setProperty('width', w + 'px');
       s.setProperty('height', h + 'px');
+    } else {
+      // The box may come from the slot's content (a "loading" placeholder the ad replaces):
+      // held as a minimum height, it stays when that content goes.
+      const px = (p) => parseFloat(cs[p]) || 0;
+      const edges = cs.boxSizing == 'border-box' ? 0 : px('paddingTop') + px('paddingBottom') + px('borderTopWidth') + px('borderBottomWidth');
+      s.setProperty('min-height', slot.offsetHeight - edges + 'px');
     }
     if (cs.position == 'static') s.setProperty('position', 'relative');
     s.setProperty('overflow', 'hidden');
