@@ -428,7 +428,7 @@ fn srcdoc_is_the_creative_under_a_reset_head() {
 
 #[test]
 fn srcdoc_carries_no_click_url_and_no_script_of_the_tag() {
-    // Clicks are taken by www/frame.html, out of the creative's reach: nothing in the
+    // Clicks are taken by www/adtag-frame.html, out of the creative's reach: nothing in the
     // creative's own document for it to read or trigger.
     let p = plan("a", "<div>ad", 300, 250, Some("https://adv.example/land?a=1&b=2"));
     let doc = ad::srcdoc(&p);
@@ -439,13 +439,13 @@ fn srcdoc_carries_no_click_url_and_no_script_of_the_tag() {
 #[test]
 fn frame_url_is_frame_html_beside_the_script() {
     let cases = [
-        ("https://ads.example.com/adtag.js", "https://ads.example.com/frame.html"),
-        ("https://ads.example.com/t/v2/adtag.js?v=3#x", "https://ads.example.com/t/v2/frame.html"),
-        ("http://127.0.0.1:8080/adtag.js", "http://127.0.0.1:8080/frame.html"),
-        ("https://ads.example.com", "https://ads.example.com/frame.html"),
-        ("https://ads.example.com/", "https://ads.example.com/frame.html"),
-        ("https://ads.example.com?q=/a/b", "https://ads.example.com/frame.html"),
-        ("https://ads.example.com/dir/", "https://ads.example.com/dir/frame.html"),
+        ("https://ads.example.com/adtag.js", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/t/v2/adtag.js?v=3#x", "https://ads.example.com/t/v2/adtag-frame.html"),
+        ("http://127.0.0.1:8080/adtag.js", "http://127.0.0.1:8080/adtag-frame.html"),
+        ("https://ads.example.com", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com?q=/a/b", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/dir/", "https://ads.example.com/dir/adtag-frame.html"),
     ];
     for (src, want) in cases {
         assert_eq!(ad::frame_url(src), want, "{src}");
@@ -503,6 +503,6 @@ proptest! {
 
     #[test]
     fn frame_url_never_panics_and_ends_in_frame_html(src in ".*") {
-        prop_assert!(ad::frame_url(&src).ends_with("/frame.html"));
+        prop_assert!(ad::frame_url(&src).ends_with("/adtag-frame.html"));
     }
 }

@@ -1,7 +1,7 @@
 #![cfg(target_arch = "wasm32")]
 //! Slot discovery and rendering in a real DOM (`adtag::web::slots`, `adtag::web::render`):
 //! which slots the tag finds, the box they keep while the ad loads, the sandboxed frame of the
-//! tag's own (www/frame.html, here from a `data:` URL of the same file) the creative lands in,
+//! tag's own (www/adtag-frame.html, here from a `data:` URL of the same file) the creative lands in,
 //! and what an empty slot does to the page. Sizes are measured by the browser's layout
 //! (`offsetWidth`/`offsetHeight`), as the visitor sees them.
 
@@ -19,9 +19,9 @@ use web_sys::{HtmlElement, HtmlIFrameElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The tag's frame document, served as a `data:` URL (the test runner serves no www/): opaque
-/// and cross-origin to this page, as frame.html from the tag's origin is to a publisher's.
+/// and cross-origin to this page, as adtag-frame.html from the tag's origin is to a publisher's.
 fn frame_url() -> String {
-    let html = include_str!("../www/frame.html");
+    let html = include_str!("../www/adtag-frame.html");
     ["data:text/html;charset=utf-8,", &String::from(js_sys::encode_uri_component(html))].concat()
 }
 

@@ -256,17 +256,17 @@ pub fn render_plan(status: u16, body: &str) -> Result<RenderPlan, AdError> {
     })
 }
 
-/// The sandbox of the slot's ad frame (the tag's `frame.html`) and, through it, of the
+/// The sandbox of the slot's ad frame (the tag's `adtag-frame.html`) and, through it, of the
 /// creative's: scripts, and popups for the click-through (escaping the sandbox, so the
 /// advertiser's page works). Never `allow-same-origin` (the frame and the creative get opaque
 /// origins: the page can't read them, nor they the page) nor `allow-top-navigation`.
 pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
-/// The tag's frame document, a static file beside the loader (`www/frame.html`).
-pub const FRAME_FILE: &str = "frame.html";
+/// The tag's frame document, a static file beside the loader (`www/adtag-frame.html`).
+pub const FRAME_FILE: &str = "adtag-frame.html";
 
-/// Where the ad frame document is: `frame.html` in the directory of the tag's script URL
-/// (`https://ads.example.com/t/adtag.js?v=2` → `https://ads.example.com/t/frame.html`), as the
+/// Where the ad frame document is: `adtag-frame.html` in the directory of the tag's script URL
+/// (`https://ads.example.com/t/adtag.js?v=2` → `https://ads.example.com/t/adtag-frame.html`), as the
 /// loader finds `pkg/` beside itself. Query and fragment are dropped.
 pub fn frame_url(script_src: &str) -> String {
     let b = script_src.as_bytes();
@@ -280,9 +280,9 @@ pub fn frame_url(script_src: &str) -> String {
     out
 }
 
-/// The creative's document (the `srcdoc` of the frame `frame.html` makes for it): a reset
+/// The creative's document (the `srcdoc` of the frame `adtag-frame.html` makes for it): a reset
 /// style, `<base target="_blank">` so its own links never replace it, then the creative as
-/// given. No script of the tag's: clicks are taken by `frame.html`, outside the creative's
+/// given. No script of the tag's: clicks are taken by `adtag-frame.html`, outside the creative's
 /// reach, so nothing here can be forged by it.
 pub fn srcdoc(plan: &RenderPlan) -> String {
     let mut out = String::with_capacity(plan.html.len() + 160);

@@ -15,7 +15,7 @@ function hold(slot) {
 }
 
 // Keeps the slot's box while its ad loads, and starts loading its ad frame (`url`, the tag's
-// frame.html). A slot the page gave a box (its own CSS: measured before the tag styles it)
+// adtag-frame.html). A slot the page gave a box (its own CSS: measured before the tag styles it)
 // keeps exactly that box; a slot without one gets the declared size at once, the least shift
 // the tag can make for it. The frame lies over the slot's box (absolutely positioned, hidden
 // until an ad arrives), so it never changes that box.

@@ -100,7 +100,7 @@ fn update_view(i: usize, ratio: Option<f64>) {
     emit("impressionViewable", &object(&[("slot", slot.into()), ("ad", ad.into())]));
 }
 
-/// A message from a slot's frame (www/frame.html): `{adtag: "loaded", token}` once the
+/// A message from a slot's frame (www/adtag-frame.html): `{adtag: "loaded", token}` once the
 /// creative's frame loaded (→ `slotOnload`), `{adtag: "click", token}` when the visitor
 /// clicked the ad (→ `ad_click` and `adClick`). It counts only when the browser vouches for
 /// it (`isTrusted`: not an event the page dispatched), it comes from the very frame the tag

@@ -1,13 +1,13 @@
 //! Slots in the DOM: keep the slot's box while the ad loads, show the creative through the
-//! tag's own frame document (`frame.html`, from the tag's origin, sandboxed), or leave the
+//! tag's own frame document (`adtag-frame.html`, from the tag's origin, sandboxed), or leave the
 //! slot empty without moving the page.
 //!
 //! Why a frame document of the tag's own: an `<iframe srcdoc>` is same-document territory for
 //! the page: the page's Content Security Policy applies in it (a creative's inline styles and
-//! scripts are blocked on a strict-CSP page) and the page can read its markup. `frame.html`
+//! scripts are blocked on a strict-CSP page) and the page can read its markup. `adtag-frame.html`
 //! is cross-origin to the page (and opaque, being sandboxed without `allow-same-origin`), so
 //! neither holds; it renders the creative one frame deeper and takes the visitor's clicks on
-//! a layer the creative can't reach. See www/frame.html for the messages it exchanges.
+//! a layer the creative can't reach. See www/adtag-frame.html for the messages it exchanges.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
