@@ -20,6 +20,7 @@ function pageRecorder() {
   window.adtag = window.adtag || { cmd: [] };
   window.adtag.cmd.push(() => {
     window.adtag.on('adClick', (e) => window.__pub.push('click:' + e.slot));
+    window.adtag.on('slotOnload', (e) => window.__pub.push('onload:' + e.slot));
   });
 }
 
@@ -110,7 +111,7 @@ test.describe('forged clicks count nothing (issue 9)', () => {
     await flush(page, rec);
     expect(clicks(rec), 'ad_click beacons').toHaveLength(1);
     expect(clicks(rec)[0]).toMatchObject({ slot: 'x', ad: expect.any(String), pub: PUBLISHER });
-    expect(await page.evaluate(() => window.__pub), 'adClick page events').toEqual(['click:x']);
+    expect(await page.evaluate(() => window.__pub), 'page events: the creative loaded once, one click').toEqual(['onload:x', 'click:x']);
   });
 
   test('a creative that clicks itself, posts its own token and forges click messages counts nothing and opens no tab', async ({ page, context }) => {
@@ -156,7 +157,7 @@ test.describe('forged clicks count nothing (issue 9)', () => {
 
     await flush(page, rec);
     expect(clicks(rec), 'ad_click beacons').toEqual([]);
-    expect(await page.evaluate(() => window.__pub), 'adClick page events').toEqual([]);
+    expect(await page.evaluate(() => window.__pub), 'page events: the creative loaded, no click').toEqual(['onload:x']);
     expect(tabs.map((t) => t.url()), 'tabs the creative opened').toEqual([]);
   });
 
