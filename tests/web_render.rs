@@ -320,6 +320,25 @@ async fn render_puts_one_sandboxed_frame_of_the_tags_own_in_the_slot_and_the_cre
 }
 
 #[wasm_bindgen_test]
+async fn prepare_loads_the_frame_hidden_without_changing_the_box_and_render_uses_it() {
+    let page = Fixture::new();
+    let slot = page.add("div", &slot_attrs("top", "300x250"));
+    reserve(&slot, size(300, 250));
+    assert_eq!(slot.child_element_count(), 0, "no frame (no request) before the ad is requested");
+    render::prepare(&slot);
+    render::prepare(&slot);
+    let early = only_frame(&slot);
+    assert_eq!(early.src(), frame_url());
+    assert_eq!(early.get_attribute("referrerpolicy").as_deref(), Some("no-referrer"));
+    assert!(!early.sandbox().contains("allow-same-origin"));
+    assert_eq!(rendered_box(&slot), (300, 250), "the hidden frame takes no room");
+    sleep(200).await; // its document loads meanwhile
+    let (frame, loaded) = render_and_load(&slot, &plan("<p>ad</p>", 300, 250), "t").await;
+    assert!(frame.is_same_node(Some(&early)), "the prepared frame shows the ad");
+    assert!(loaded.is_some());
+}
+
+#[wasm_bindgen_test]
 async fn rendering_again_shows_the_new_ad_in_the_same_frame() {
     let page = Fixture::new();
     let slot = page.add("div", &slot_attrs("top", "300x250"));

@@ -14,8 +14,8 @@ function hold(slot) {
   return k;
 }
 
-// Keeps the slot's box while its ad loads, and starts loading its ad frame (`url`, the tag's
-// adtag-frame.html). A slot the page gave a box (its own CSS: measured before the tag styles it)
+// Keeps the slot's box while its ad loads, and remembers where its ad frame comes from (`url`,
+// the tag's adtag-frame.html; see prepare). A slot the page gave a box (its own CSS: measured before the tag styles it)
 // keeps exactly that box; a slot without one gets the declared size at once, the least shift
 // the tag can make for it. The frame lies over the slot's box (absolutely positioned, hidden
 // until an ad arrives), so it never changes that box.
@@ -43,7 +43,14 @@ export function reserve(slot, w, h, url, sandbox) {
     slot.setAttribute('data-adtag-state', 'loading');
     k.url = url;
     k.sandbox = sandbox;
-    frameFor(slot, k);
+  } catch (_) { /* an odd element */ }
+}
+
+// Starts loading the slot's ad frame, hidden, as its ad is requested: the frame document
+// arrives while the ad does (no round trip added), and is never fetched before the decision.
+export function prepare(slot) {
+  try {
+    frameFor(slot, hold(slot));
   } catch (_) { /* an odd element */ }
 }
 

@@ -10,6 +10,7 @@ use web_sys::{HtmlElement, HtmlIFrameElement, IntersectionObserver, Window};
 #[wasm_bindgen(module = "/src/web/dom.js")]
 extern "C" {
     pub fn reserve(slot: &HtmlElement, width: u32, height: u32, frame_url: &str, sandbox: &str);
+    pub fn prepare(slot: &HtmlElement);
     pub fn collapse(slot: &HtmlElement, mode: u32);
     pub fn render(slot: &HtmlElement, width: u32, height: u32, html: &str, click: &str, token: &str)
         -> Option<HtmlIFrameElement>;

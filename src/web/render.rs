@@ -29,11 +29,20 @@ pub enum Collapse {
     Now,
 }
 
-/// Keeps the slot's box while its ad loads (the page's own box where it gave the slot one,
-/// else the declared size), and starts loading the slot's frame document from `frame_url`
-/// (`core::ad::frame_url`), so that it is ready when the ad arrives.
+/// Keeps the slot's box while its ad loads: the page's own box where it gave the slot one,
+/// else the declared size, at first sight. `frame_url` (`core::ad::frame_url`) is where the
+/// slot's frame document will come from.
 pub fn reserve(slot: &HtmlElement, size: SlotSize, frame_url: &str) {
     dom::reserve(slot, size.width, size.height, frame_url, SANDBOX);
+}
+
+/// Starts loading the slot's frame document (hidden), to be called as the slot's ad is
+/// requested: it loads alongside the ad request, so it costs no round trip, and, like every
+/// request of the tag but the site list, never before the decision. The frame request carries
+/// nothing about the visitor: no query, no referrer, and (Chromium, `credentialless`) no
+/// cookies. Calling it again while the frame is there does nothing.
+pub fn prepare(slot: &HtmlElement) {
+    dom::prepare(slot);
 }
 
 /// No ad, an error or a timeout: the slot's frame goes, and its box as `how` says.
@@ -47,8 +56,8 @@ pub fn collapse(slot: &HtmlElement, how: Collapse) {
 
 /// Shows the creative in the slot's frame, at the ad's size, over the slot's box. `token`
 /// names this ad in the frame's messages (`{adtag: "loaded" | "click", token}`), so that a
-/// message about an earlier ad of the slot is told apart. The frame exists only after
-/// `reserve`; `None` without one.
+/// message about an earlier ad of the slot is told apart. Makes the frame if `prepare` did
+/// not; `None` without a `reserve` before (no frame URL).
 pub fn render(slot: &HtmlElement, plan: &RenderPlan, token: &str) -> Option<HtmlIFrameElement> {
     let click = plan.click_url.as_deref().unwrap_or("");
     dom::render(slot, plan.width, plan.height, &srcdoc(plan), click, token)

@@ -298,6 +298,9 @@ fn request_ads() {
         (0..t.slots.len())
             .map(|i| {
                 let slot = &t.slots[i];
+                if t.decision.ads {
+                    render::prepare(&slot.element);
+                }
                 let url = ad::ad_request_url(&AdRequest {
                     endpoint: &t.config.endpoint,
                     publisher: &t.config.publisher,
