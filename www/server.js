@@ -76,6 +76,22 @@ function sendText(res, status, text, headers = {}) {
 // ---------------------------------------------------------------------------------------
 // Static files
 
+// The strict-CSP demo page's policy (README "Content Security Policy"): no 'unsafe-inline', no
+// 'unsafe-eval'; the tag's origin (here the page's own) for scripts, requests and frames, and
+// 'wasm-unsafe-eval' to compile the tag's WebAssembly.
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+const PAGE_HEADERS = { '/csp.html': { 'Content-Security-Policy': STRICT_CSP } };
+
 function serveStatic(req, res, pathname) {
   let rel;
   try {
@@ -99,6 +115,7 @@ function serveStatic(req, res, pathname) {
       // The tag (adtag.js, pkg/*) must never be stale in the demo; the pages neither.
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...(PAGE_HEADERS[pathname] || {}),
     });
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(file)
@@ -406,6 +423,7 @@ function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FI
     console.log(`The Daily Demo:     ${base}/`);
     console.log(`child-directed page: ${base}/child.html`);
     console.log(`opt-out page:        ${base}/optout.html`);
+    console.log(`strict-CSP page:     ${base}/csp.html`);
     console.log(`events are appended to ${eventsFile}`);
     if (!fs.existsSync(path.join(ROOT, 'adtag.js')) || !fs.existsSync(path.join(ROOT, 'pkg'))) {
       console.log('note: the tag is not built yet (www/adtag.js, www/pkg/): run `npm run build`');

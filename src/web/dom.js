@@ -2,42 +2,137 @@
 // web-sys imports (each costs a shim in the wasm and in the glue). scripts/build.sh bundles
 // this file into the glue. None of these throws.
 
-// Keeps a slot at its declared size while its ad loads.
-export function reserve(slot, w, h) {
+// What the tag holds for each slot element: its ad frame (made at reserve time, so that the
+// frame document loads while the ad is requested), whether that document has loaded, the
+// render message it shows, the frame's URL and sandbox, a pending collapse and the display
+// value a collapse replaced. A WeakMap, not a property on the page's element.
+const held = new WeakMap();
+
+function hold(slot) {
+  let k = held.get(slot);
+  if (!k) held.set(slot, (k = {}));
+  return k;
+}
+
+// Keeps the slot's box while its ad loads, and remembers where its ad frame comes from (`url`,
+// the tag's adtag-frame.html; see prepare). A slot the page gave a box (its own CSS: measured before the tag styles it)
+// keeps exactly that box; a slot without one gets the declared size at once, the least shift
+// the tag can make for it. The frame lies over the slot's box (absolutely positioned, hidden
+// until an ad arrives), so it never changes that box.
+export function reserve(slot, w, h, url, sandbox) {
   try {
+    const k = hold(slot);
+    const cs = getComputedStyle(slot);
+    const box = slot.getBoundingClientRect();
+    const inline = /^(inline|contents)$/.test(cs.display);
     const s = slot.style;
-    s.setProperty('display', 'block');
-    s.setProperty('width', w + 'px');
-    s.setProperty('height', h + 'px');
+    if (inline || cs.display == 'none' || !box.width || !box.height) {
+      if (inline) s.setProperty('display', 'block');
+      s.setProperty('width', w + 'px');
+      s.setProperty('height', h + 'px');
+    } else {
+      // The box may come from the slot's content (a "loading" placeholder the ad replaces):
+      // held as a minimum height, it stays when that content goes.
+      const px = (p) => parseFloat(cs[p]) || 0;
+      const edges = cs.boxSizing == 'border-box' ? 0 : px('paddingTop') + px('paddingBottom') + px('borderTopWidth') + px('borderBottomWidth');
+      s.setProperty('min-height', slot.offsetHeight - edges + 'px');
+    }
+    if (cs.position == 'static') s.setProperty('position', 'relative');
     s.setProperty('overflow', 'hidden');
+    s.setProperty('overflow', 'clip'); // where known: clips without a new formatting context
     slot.setAttribute('data-adtag-state', 'loading');
+    k.url = url;
+    k.sandbox = sandbox;
   } catch (_) { /* an odd element */ }
 }
 
-// No ad: the slot takes no room.
-export function collapse(slot) {
+// Starts loading the slot's ad frame, hidden, as its ad is requested: the frame document
+// arrives while the ad does (no round trip added), and is never fetched before the decision.
+export function prepare(slot) {
   try {
-    slot.style.setProperty('display', 'none');
+    frameFor(slot, hold(slot));
+  } catch (_) { /* an odd element */ }
+}
+
+// The slot's ad frame, made (and loading) if it has none. The sandbox goes on before the src
+// does, so the frame document never runs without it.
+function frameFor(slot, k) {
+  if (k.frame && k.frame.parentNode === slot) return k.frame;
+  if (!k.url) return null;
+  const f = slot.ownerDocument.createElement('iframe');
+  f.setAttribute('sandbox', k.sandbox);
+  f.setAttribute('title', 'Advertisement');
+  f.setAttribute('referrerpolicy', 'no-referrer');
+  // Chromium: the frame document is fetched without the network's cookies.
+  f.setAttribute('credentialless', '');
+  place(f, 0, 0);
+  // Each load of the frame document (the first, or again after the page moved the element)
+  // gets the ad on show.
+  f.addEventListener('load', () => {
+    if (k.frame === f) k.loaded = 1, send(f, k.msg);
+  });
+  f.src = k.url;
+  k.frame = f;
+  k.loaded = 0;
+  slot.prepend(f);
+  return f;
+}
+
+// Over the slot's box, centred, at the ad's size; hidden while it has none.
+function place(f, w, h) {
+  f.style.cssText = 'position:absolute;top:0;left:0;right:0;margin:0 auto;border:0;display:block;width:' + w + 'px;height:' + h + 'px' + (w ? '' : ';visibility:hidden');
+}
+
+function send(f, msg) {
+  try {
+    if (msg) f.contentWindow.postMessage(msg, '*');
+  } catch (_) { /* gone */ }
+}
+
+// Stops a pending collapse and undoes one done (a new ad for the slot).
+function unwatch(slot, k) {
+  if (k.watch) k.watch.disconnect();
+  if (k.display != null) slot.style.setProperty('display', k.display);
+  k.watch = k.display = null;
+}
+
+// No ad for the slot. mode 0 ("auto"): the box stays, empty, while the slot is in view or
+// above it, and goes (display: none) once it is out of view below the viewport, where nothing
+// the visitor sees moves; 1 ("never"): the box stays; 2 (at once): it goes now, wherever it is.
+export function collapse(slot, mode) {
+  try {
+    const k = hold(slot);
+    unwatch(slot, k);
+    if (k.frame) k.frame.remove();
+    k.frame = k.msg = null;
     slot.setAttribute('data-adtag-state', 'empty');
-  } catch (_) { /* an odd element */ }
+    const hide = () => {
+      unwatch(slot, k);
+      k.display = slot.style.getPropertyValue('display');
+      slot.style.setProperty('display', 'none');
+    };
+    if (mode == 2) hide();
+    if (mode) return;
+    (k.watch = new IntersectionObserver((entries) => {
+      const e = entries[entries.length - 1];
+      if (!e.isIntersecting && e.boundingClientRect.top >= (e.rootBounds ? e.rootBounds.bottom : innerHeight)) hide();
+    })).observe(slot);
+  } catch (_) { /* an odd element, or no IntersectionObserver: the box stays */ }
 }
 
-// A sandboxed <iframe srcdoc> as the slot's only child; null when it can't be made. The
-// sandbox goes on before the document does, so the creative never runs without it.
-export function render(doc, slot, w, h, sandbox, srcdoc) {
+// Shows an ad in the slot's frame: the frame becomes the slot's only child (it is never
+// moved: a moved iframe reloads), sized to the ad, and gets {adtag: "render", token, html,
+// click} as soon as its document has loaded. Returns the frame; null when there is none.
+export function render(slot, w, h, html, click, token) {
   try {
-    const f = doc.createElement('iframe');
-    if (!(f instanceof HTMLIFrameElement)) return null;
-    f.setAttribute('sandbox', sandbox);
-    f.width = '' + w;
-    f.height = '' + h;
-    f.setAttribute('title', 'Advertisement');
-    f.setAttribute('scrolling', 'no');
-    f.setAttribute('referrerpolicy', 'no-referrer');
-    f.style.setProperty('border', '0');
-    f.style.setProperty('display', 'block');
-    f.srcdoc = srcdoc;
-    slot.replaceChildren(f);
+    const k = hold(slot);
+    unwatch(slot, k);
+    const f = frameFor(slot, k);
+    if (!f) return null;
+    for (const n of [...slot.childNodes]) if (n !== f) n.remove();
+    place(f, w, h);
+    k.msg = { adtag: 'render', token, html, click };
+    if (k.loaded) send(f, k.msg);
     slot.setAttribute('data-adtag-state', 'rendered');
     return f;
   } catch (_) {

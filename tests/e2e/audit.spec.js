@@ -35,7 +35,7 @@ function recordNetwork(page) {
   const urls = [];
   page.on('request', (r) => {
     const u = new URL(r.url());
-    if (u.pathname.startsWith('/v1/') || /\/frame(\.[0-9a-f]+)?\.html$/.test(u.pathname)) urls.push(r.url());
+    if (u.pathname.startsWith('/v1/') || /\/adtag-frame(\.[0-9a-f]+)?\.html$/.test(u.pathname)) urls.push(r.url());
   });
   return urls;
 }
