@@ -243,6 +243,7 @@ mod stored_outbox {
     use adtag::web::storage;
 
     const KEY: &str = "adtag_outbox_12345";
+    const UID: &str = "0123456789abcdef0123456789abcdef";
 
     /// The page's own view of localStorage (not through the code under test).
     struct Local;
@@ -269,7 +270,7 @@ mod stored_outbox {
     }
 
     fn ev(n: u32) -> String {
-        format!("{{\"id\":\"{n:032x}\",\"type\":\"page_view\",\"ts\":{},\"visits\":1}}", TS.with(|t| *t))
+        format!("{{\"id\":\"{n:032x}\",\"type\":\"page_view\",\"ts\":{},\"pub\":\"12345\",\"uid\":\"{UID}\",\"sid\":\"s\",\"page\":\"p\",\"visits\":1}}", TS.with(|t| *t))
     }
 
     #[wasm_bindgen_test]

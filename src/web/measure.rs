@@ -81,7 +81,13 @@ impl Measure {
         let uid_name = cat(&["v", publisher]);
         let uid = match jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v)) {
             Some(uid) => uid,
-            None => random()?,
+            None => {
+                // A new identifier (the visitor cleared the tag's cookies but not
+                // localStorage): events stored under the old one are deleted unsent, never
+                // sent alongside, and so linked to, the new one.
+                storage::forget(publisher, "a new identifier: events stored under the old one are never sent with it");
+                random()?
+            }
         };
         jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
 
@@ -210,9 +216,10 @@ fn flush() {
 /// attempt it stays stored for the next page view).
 fn delivered(batch: Batch, sent: Sent, generation: u32) {
     tag::run(move |t| {
-        // No measurement any more (opted out meanwhile), or a newer one: the batch is dropped,
-        // not retried.
-        let Some(m) = t.measure.as_mut().filter(|m| m.generation == generation) else { return };
+        // No measurement any more (opted out meanwhile, in this tab or another: `measuring`
+        // reads the opt-out cookie again before the store is touched), or a newer one: the
+        // batch is dropped, not retried.
+        let Some(m) = decide::measuring(t).filter(|m| m.generation == generation) else { return };
         m.sending = false;
         if sent == Sent::Failed {
             if let Some(delay) = m.outbox.failed(batch) {
@@ -231,7 +238,7 @@ fn delivered(batch: Batch, sent: Sent, generation: u32) {
 /// A final batch was answered (the page lived on, hidden): its events leave the store.
 fn forget_sent(generation: u32, ids: Vec<String>) {
     tag::run(move |t| {
-        if let Some(m) = t.measure.as_ref().filter(|m| m.generation == generation) {
+        if let Some(m) = decide::measuring(t).filter(|m| m.generation == generation) {
             storage::remove(&m.permit, &m.ctx.publisher, &ids);
         }
     });

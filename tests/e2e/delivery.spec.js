@@ -283,19 +283,20 @@ test.describe('nothing lost', () => {
     await expect.poll(() => ofType(stored(uid), 'ad_click').length, { message: 'the ad_click at the collector' }).toBe(1);
   });
 
-  test('a 4xx answer is not retried (a 5xx is), and the refused events leave the store', async ({ page, context }) => {
+  test('a 5xx answer is retried, a 4xx answer is not, and the refused events leave the store', async ({ page, context }) => {
     const posts = [];
     await context.route('**/v1/events', async (route) => {
-      const ids = JSON.parse(route.request().postData()).map((e) => e.id);
-      posts.push(ids);
-      if (posts.length === 1) return route.fulfill({ status: 400, headers: CORS, body: 'no' });
+      posts.push(JSON.parse(route.request().postData()).map((e) => e.id));
+      if (posts.length === 1) return route.fulfill({ status: 503, headers: CORS, body: 'down' });
+      if (posts.length === 2) return route.fulfill({ status: 400, headers: CORS, body: 'no' });
       return route.continue();
     });
     await openAt(page, `${SITE}/a.html`, { slots: [] });
-    await expect.poll(() => posts.length).toBe(1);
-    await page.waitForTimeout(2500); // past the first retry's backoff (1 s)
-    const refused = posts[0];
-    expect(posts.slice(1).flat().filter((id) => refused.includes(id)), 'refused ids sent again').toEqual([]);
+    await expect.poll(() => posts.length, { message: 'the 503 retried' }).toBe(2);
+    expect(posts[1], 'the retry holds the same events').toEqual(posts[0]);
+    await page.waitForTimeout(3000); // past the next backoff (2 s)
+    const refused = posts[1];
+    expect(posts.slice(2).flat().filter((id) => refused.includes(id)), 'refused ids sent again').toEqual([]);
     expect(await storedOutbox(page)).toBeNull();
   });
 });
@@ -313,7 +314,8 @@ test.describe('nothing kept without permission', () => {
     await openAt(other, `${SITE}/b.html`, { slots: [] });
     await tagReady(other);
     await other.evaluate(() => window.adtag.optOut());
-    expect(await storedOutbox(page), 'the store right after optOut() in the other tab').toBeNull();
+    // (localStorage reaches this tab's process a moment later.)
+    await expect.poll(() => storedOutbox(page), { message: 'the store after optOut() in the other tab' }).toBeNull();
     // This tab hides: it finds the opt-out cookie and stores nothing again.
     await hidePage(page);
     await page.waitForTimeout(300);
@@ -346,6 +348,24 @@ test.describe('nothing kept without permission', () => {
     await expect.poll(() => storedOutbox(page)).toBeNull();
     await page.waitForTimeout(500);
     expect(rec.eventPosts).toEqual([]);
+  });
+
+  test('cookies cleared but not localStorage: the old identifier\'s events are deleted unsent, never sent with the new one', async ({ page, context }) => {
+    const failed = await failingCollector(context, () => true);
+    await openAt(page, `${SITE}/a.html`, { slots: [] });
+    await waitForAttempt(failed);
+    await expect.poll(async () => ((await storedOutbox(page)) || []).length).toBeGreaterThan(0);
+    const oldUid = (await storedOutbox(page))[0].uid;
+
+    await context.clearCookies();
+    await context.unroute('**/v1/events');
+    const rec = recordRequests(context);
+    await openAt(page, `${SITE}/b.html`, { slots: [] });
+    await expect.poll(() => ofType(rec.events, 'page_view').length).toBe(1);
+    await page.waitForTimeout(500);
+    expect(rec.events[0].uid).not.toBe(oldUid);
+    expect(rec.events.filter((e) => e.uid === oldUid), 'events of the old identifier').toEqual([]);
+    expect(((await storedOutbox(page)) || []).filter((e) => e.uid === oldUid)).toEqual([]);
   });
 
   test('a child-directed page never stores anything, and deletes what an allowed page of the site left', async ({ page, context }) => {
