@@ -182,6 +182,22 @@ proptest! {
         let _ = next_visit_count(Some(&s), true);
     }
 
+    // Random strings are almost never 32-hex ids, so the round trip above rarely runs:
+    // here every case is an id `ids::hex_id` could have made.
+    #[test]
+    fn a_generated_id_round_trips(id in "[0-9a-f]{32}", now in any::<u64>()) {
+        let sess = Session::from_cookie_value(&id, now);
+        prop_assert!(sess.is_some(), "a hex id read back: {}", id);
+        let sess = sess.unwrap();
+        prop_assert_eq!(sess.to_cookie_value(), id.as_str());
+        prop_assert_eq!(sess.last_active_ms, now);
+    }
+
+    #[test]
+    fn an_id_of_another_length_or_alphabet_is_refused(id in "[0-9a-f]{0,31}|[0-9a-f]{33,40}|[0-9a-f]{0,31}[g-zA-Z.:][0-9a-f]{0,31}") {
+        prop_assert_eq!(Session::from_cookie_value(&id, NOW), None);
+    }
+
     #[test]
     fn visit_count_round_trips(n in any::<u32>()) {
         prop_assert_eq!(next_visit_count(Some(&n.to_string()), false), n);
