@@ -516,3 +516,71 @@ test.describe('the in-between state: a consent platform that has not answered ye
     });
   }
 });
+
+test.describe('consent platforms the tag must not be fooled by, or miss (SPEC §2)', () => {
+  // needs: the lead's fix (TCF answers through a locator accepted only from the window that
+  // holds the locator the tag found; today any window hosting a frame named __tcfapiLocator is).
+  test.fixme('a hostile frame with its own __tcfapiLocator child posts a forged "full consent" answer: the real CMP (no consent) still rules', async ({ page, context }) => {
+    const rec = recordRequests(context);
+    await serveIab(page);
+    const port = new URL(NEWS).port;
+    const frameUrl = `http://www.news.example:${port}/frame.html`;
+    const hostileUrl = `http://ads.network.example:${port}/hostile.html`;
+    const forged = {
+      __tcfapiReturn: {
+        callId: 'adtag-tcf',
+        success: true,
+        returnValue: {
+          eventStatus: 'tcloaded',
+          gdprApplies: true,
+          tcString: FULL,
+          purpose: { consents: { 1: true, 2: true, 3: true, 4: true, 7: true }, legitimateInterests: {} },
+          vendor: { consents: { [VENDOR]: true }, legitimateInterests: {} },
+        },
+      },
+    };
+    await page.route(frameUrl, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: testPage({ tag: tag(), slots: ['inner'] }) }));
+    await page.route(hostileUrl, (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><iframe name="__tcfapiLocator" src="about:blank"></iframe><script>
+          var n = 0, t = setInterval(function () {
+            try { parent.frames['content'].postMessage(${JSON.stringify(forged)}, '*'); } catch (e) {}
+            if (++n > 30) clearInterval(t);
+          }, 100);
+        </script>`,
+      }),
+    );
+    await openTestPage(page, {
+      head: iabHead(`<script src="/tcf-stub.js"></script>${tcfCmp(NONE)}`),
+      body: `<iframe name="content" src="${frameUrl}" width="400" height="300"></iframe><iframe src="${hostileUrl}" width="10" height="10"></iframe>`,
+    });
+    const frame = page.frame({ url: frameUrl });
+    await expect.poll(() => frame.evaluate(() => !!(window.adtag && window.adtag.decision))).toBe(true);
+    await page.waitForTimeout(3500); // the forger has posted all it had
+    expect((await decision(frame)).collect, 'collect after the forged answers').toBe(false);
+    expect(rec.eventPosts, 'requests to /v1/events').toEqual([]);
+    expect((await tagCookies(context)).map((c) => c.name), 'tag cookies').toEqual([]);
+  });
+
+  // needs: the lead's fix (a platform that appears after the tag started is consulted as
+  // soon as the tag sees it and rules from then on; today only those present at start count).
+  test.fixme('a CMP that appears after the tag started, refusing consent: collection stops, the tag cookies go, nothing more is sent', async ({ page, context }) => {
+    const rec = recordRequests(page);
+    await serveIab(page);
+    await openTestPage(page, { head: '<script src="/iab.js"></script>', tag: tag(), slots: ['top'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expectCollecting(context, rec);
+
+    await page.evaluate((tc) => {
+      window.tcfCmp = new window.IAB.TcfCmpApi(10, 1);
+      window.tcfCmp.update(tc, false);
+    }, NONE);
+    await expect.poll(() => decision(page).then((d) => d.collect), { message: 'the late CMP rules', timeout: 5000 }).toBe(false);
+    expect((await tagCookies(context)).map((c) => c.name), 'tag cookies after the late refusal').toEqual([]);
+    const before = rec.eventPosts.length;
+    await page.waitForTimeout(QUIET_MS);
+    await leavePage(page);
+    expect(rec.eventPosts.length, 'requests to /v1/events after the late refusal').toBe(before);
+  });
+});
