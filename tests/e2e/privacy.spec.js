@@ -325,8 +325,8 @@ test.describe('the in-between state: the site list on its way (SPEC §2)', () =>
     });
     await openTestPage(page, { slots: SLOTS }, NOTKIDS);
     await expect.poll(() => askedAt, { message: 'the tag asked for the site list' }).toBeGreaterThan(0);
-    // Well inside the tag's list timeout: the list is pending, not failed.
-    await page.waitForTimeout(700);
+    // Well inside the tag's list timeout (1.5 s): the list is pending, not failed.
+    await page.waitForTimeout(300);
 
     expect(rec.eventPosts, 'requests to /v1/events while the list is pending').toEqual([]);
     expect(await storageLog.entries(page), 'cookie writes and storage calls while the list is pending').toEqual([]);

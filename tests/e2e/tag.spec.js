@@ -113,6 +113,8 @@ test.describe('ads (SPEC §3)', () => {
   test('a click on an ad opens the advertiser in a new tab and leaves the page where it is', async ({ page, context }) => {
     await page.goto('/index.html');
     await waitForSlots(page, 4);
+    // The ad is on screen before the visitor clicks it (a loaded machine may still be parsing it).
+    await expectRendered(page, 'side', [300, 250]);
     const opened = context.waitForEvent('page');
     await page.locator('[data-adtag-slot="side"] iframe').click();
     const landing = await opened;
