@@ -435,6 +435,11 @@ test.describe('opting out, wherever the visitor does it (SPEC §2)', () => {
     await openTestPage(b, { slots: ['y'] }, NOTKIDS);
     await expect.poll(() => ofType(rec.events, 'page_view').length).toBe(2);
     await expect.poll(() => ofType(rec.events, 'ad_impression').length).toBe(2);
+    // Both ads are in view: once both are viewable, neither tab has anything left to record
+    // until it is hidden, so what tab B does after the opt-out is its own choice, not a race
+    // with an event it was recording at that very moment (another process writes its cookies).
+    await waitForEvent(rec, 'ad_viewable', 'x');
+    await waitForEvent(rec, 'ad_viewable', 'y');
     await a.waitForTimeout(500); // everything queued so far delivered
 
     const optedOutAt = await a.evaluate(() => {
