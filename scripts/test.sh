@@ -21,4 +21,12 @@ native=$(passed "$logs/native")
 browser=$(passed "$logs/browser")
 e2e=$(node -e 'const s = require(process.argv[1]).stats; console.log(s.expected + s.flaky)' "$logs/e2e.json")
 echo "native $native, browser $browser, end-to-end $e2e"
+
+# --- minimum test counts (self-contained: scripts/min-counts.json holds the last known count
+# of each layer; a layer that runs fewer, or reports none, fails the run). A new layer adds
+# its `name=count` here and its count to the file.
+check_min_counts() { node scripts/min-counts.mjs "$@"; }
+check_min_counts "native=$native" "browser=$browser" "e2e=$e2e"
+# --- end of minimum test counts
+
 echo "adtag: $((native + browser + e2e)) passed, 0 failed"

@@ -234,6 +234,11 @@ proptest! {
     }
 
     #[test]
+    fn an_id_of_another_length_or_alphabet_is_refused(id in "[0-9a-f]{0,31}|[0-9a-f]{33,40}|[0-9a-f]{0,31}[g-zA-Z.:][0-9a-f]{0,31}") {
+        prop_assert_eq!(Session::from_cookie_value(&id, NOW), None);
+    }
+
+    #[test]
     fn visit_count_round_trips(n in any::<u32>()) {
         prop_assert_eq!(next_visit_count(Some(&n.to_string()), false), n);
         prop_assert_eq!(next_visit_count(Some(&n.to_string()), true), n.saturating_add(1));
