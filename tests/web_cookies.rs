@@ -146,7 +146,7 @@ async fn opt_out_sets_the_cookie_and_deletes_every_tag_cookie_of_the_publisher()
     assert_eq!(cookie_value("session").as_deref(), Some("abc"), "the publisher's own cookie stays");
     assert_eq!(cookie_value("v999").as_deref(), Some("other-publisher"), "another publisher's stays");
     assert_eq!(cookie_value("v123456").as_deref(), Some("other-publisher"), "another publisher's stays");
-    assert!(cookies::opted_out(&page::cookies(&doc).unwrap_or_default(), OPT_OUT));
+    assert!(cookies::opted_out(&page::cookies(&doc, "test", "a test").unwrap_or_default(), OPT_OUT));
     clear_cookies();
 }
 
@@ -168,7 +168,7 @@ async fn opt_out_cookie_lasts_a_year_on_the_whole_site() {
 fn opt_out_with_a_configured_cookie_name() {
     clear_cookies();
     cookie_jar::opt_out(&document(), "site_optout", PUB, &host(), https());
-    let seen = page::cookies(&document()).unwrap_or_default();
+    let seen = page::cookies(&document(), "test", "a test").unwrap_or_default();
     assert!(cookies::opted_out(&seen, "site_optout"));
     assert!(!cookies::opted_out(&seen, OPT_OUT), "only the configured name is set");
     clear_cookies();
@@ -180,11 +180,11 @@ fn opt_in_removes_only_the_opt_out_cookie() {
     let doc = document();
     seed("session", "abc");
     cookie_jar::opt_out(&doc, OPT_OUT, PUB, &host(), https());
-    assert!(cookies::opted_out(&page::cookies(&doc).unwrap_or_default(), OPT_OUT));
+    assert!(cookies::opted_out(&page::cookies(&doc, "test", "a test").unwrap_or_default(), OPT_OUT));
 
     cookie_jar::opt_in(&doc, OPT_OUT, &host(), https());
     assert_eq!(cookie_value(OPT_OUT), None, "opt-out cookie still there: {}", raw_cookies());
-    assert!(!cookies::opted_out(&page::cookies(&doc).unwrap_or_default(), OPT_OUT));
+    assert!(!cookies::opted_out(&page::cookies(&doc, "test", "a test").unwrap_or_default(), OPT_OUT));
     assert_eq!(cookie_value("session").as_deref(), Some("abc"));
     clear_cookies();
 }
@@ -217,11 +217,11 @@ fn opted_out_reads_the_real_cookie_string() {
         seed("before", "1");
         raw_set_cookie(&[name, "=", value, "; Path=/"].concat());
         seed("after", "2");
-        let seen = page::cookies(&doc).unwrap_or_default();
+        let seen = page::cookies(&doc, "test", "a test").unwrap_or_default();
         assert_eq!(cookies::opted_out(&seen, OPT_OUT), *expected, "document.cookie = {seen:?}");
     }
     clear_cookies();
-    assert!(!cookies::opted_out(&page::cookies(&doc).unwrap_or_default(), OPT_OUT), "no cookies at all");
+    assert!(!cookies::opted_out(&page::cookies(&doc, "test", "a test").unwrap_or_default(), OPT_OUT), "no cookies at all");
 }
 
 #[wasm_bindgen_test]
@@ -230,7 +230,7 @@ fn one_malformed_pair_in_the_real_string_hides_nothing() {
     // A nameless cookie: the browser lists it as a bare value ("junk"), a pair without '='.
     raw_set_cookie("junk; Path=/");
     seed(OPT_OUT, "1");
-    let seen = page::cookies(&document()).unwrap_or_default();
+    let seen = page::cookies(&document(), "test", "a test").unwrap_or_default();
     assert!(seen.contains("junk"), "the browser kept the nameless cookie: {seen:?}");
     assert!(cookies::opted_out(&seen, OPT_OUT), "{seen:?}");
     clear_cookies();
@@ -295,13 +295,13 @@ mod stored_outbox {
         let p = permit();
         storage::add(&p, PUB, &ev(8));
         assert_eq!(storage::load(&p, PUB).events(), &[ev(7), ev(8)]);
-        storage::forget(PUB);
+        storage::forget(PUB, "a test");
     }
 
     #[wasm_bindgen_test]
     fn forget_and_opt_out_delete_the_key_without_a_permit() {
         local().set_item(KEY, &ev(1)).unwrap();
-        storage::forget(PUB);
+        storage::forget(PUB, "a test");
         assert_eq!(local().get_item(KEY).unwrap(), None);
 
         local().set_item(KEY, &ev(1)).unwrap();
@@ -317,7 +317,7 @@ mod stored_outbox {
     fn what_the_page_wrote_under_the_key_is_not_taken_for_events() {
         local().set_item(KEY, &format!("<script>\n{}\n{{\"id\":1}}", ev(3))).unwrap();
         assert_eq!(storage::load(&permit(), PUB).events(), &[ev(3)]);
-        storage::forget(PUB);
+        storage::forget(PUB, "a test");
     }
 
     #[wasm_bindgen_test]
@@ -334,7 +334,7 @@ mod stored_outbox {
         storage::add(&p, PUB, &ev(1));
         assert!(storage::load(&p, PUB).is_empty());
         storage::remove(&p, PUB, &[format!("{:032x}", 1)]);
-        storage::forget(PUB);
+        storage::forget(PUB, "a test");
         Function::new_with_args("d", "if (d) Object.defineProperty(window, 'localStorage', d); else delete window.localStorage;")
             .call1(&JsValue::NULL, &saved)
             .unwrap();

@@ -7,7 +7,7 @@
 
 mod common;
 
-use adtag::core::ad::{RenderPlan, SizeError, SlotSize};
+use adtag::core::ad::{RenderPlan, SizeError, Sizes, SlotSize};
 use adtag::web::render::Collapse;
 use adtag::web::{render, slots};
 use common::*;
@@ -79,9 +79,9 @@ fn discover_finds_slots_in_document_order_with_parsed_sizes() {
     assert_eq!(
         sizes,
         [
-            Ok(size(300, 250)),
-            Ok(size(728, 90)),
-            Ok(size(160, 600)),
+            Ok(Sizes::one(size(300, 250))),
+            Ok(Sizes::one(size(728, 90))),
+            Ok(Sizes::one(size(160, 600))),
             Err(SizeError::Malformed("300x".to_owned())),
             Err(SizeError::OutOfBounds("3000x250".to_owned())),
             Err(SizeError::Malformed(String::new())),
@@ -120,7 +120,7 @@ fn a_second_pass_finds_only_slots_added_since() {
     // What the tag does with the first pass: reserve the good, collapse the bad.
     for (element, _, size) in slots::discover(&document()) {
         match size {
-            Ok(size) => reserve(&element, size),
+            Ok(sizes) => reserve(&element, sizes.envelope()),
             Err(_) => render::collapse(&element, Collapse::Now),
         }
     }
