@@ -519,7 +519,7 @@ test.describe('the in-between state: a consent platform that has not answered ye
 test.describe('consent platforms the tag must not be fooled by, or miss (SPEC §2)', () => {
   // needs: the lead's fix (TCF answers through a locator accepted only from the window that
   // holds the locator the tag found; today any window hosting a frame named __tcfapiLocator is).
-  test.fixme('a hostile frame with its own __tcfapiLocator child posts a forged "full consent" answer: the real CMP (no consent) still rules', async ({ page, context }) => {
+  test('a hostile frame with its own __tcfapiLocator child posts a forged "full consent" answer: the real CMP (no consent) still rules', async ({ page, context }) => {
     const rec = recordRequests(context);
     await serveIab(page);
     const port = new URL(NEWS).port;
@@ -564,7 +564,7 @@ test.describe('consent platforms the tag must not be fooled by, or miss (SPEC §
 
   // needs: the lead's fix (a platform that appears after the tag started is consulted as
   // soon as the tag sees it and rules from then on; today only those present at start count).
-  test.fixme('a CMP that appears after the tag started, refusing consent: collection stops, the tag cookies go, nothing more is sent', async ({ page, context }) => {
+  test('a CMP that appears after the tag started, refusing consent: collection stops, the tag cookies go, nothing more is sent', async ({ page, context }) => {
     const rec = recordRequests(page);
     await serveIab(page);
     await openTestPage(page, { head: '<script src="/iab.js"></script>', tag: tag(), slots: ['top'] }, NOTKIDS);

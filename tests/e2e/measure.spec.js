@@ -370,7 +370,7 @@ test.describe('clicks the visitor did not make count nothing (SPEC §3)', () => 
 
   // needs: the frame engineer's fix (clicks only from the visitor's own clicks: the creative
   // can read whatever its frame holds and post it, or click itself).
-  test.fixme('the creative posting click messages and clicking itself: no ad_click, no new tab; a real click still counts once', async ({ page, context, rec }) => {
+  test('the creative posting click messages and clicking itself: no ad_click, no new tab; a real click still counts once', async ({ page, context, rec }) => {
     await serveCreative(
       page,
       `window.addEventListener('load', function () {
@@ -400,7 +400,7 @@ test.describe('clicks the visitor did not make count nothing (SPEC §3)', () => 
 
   // needs: the frame engineer's fix (a message counts only when the browser vouches for it:
   // today a MessageEvent built by the page, naming the ad frame as its source, is taken).
-  test.fixme('a MessageEvent forged by the page with the ad frame as its source counts nothing', async ({ page, rec }) => {
+  test('a MessageEvent forged by the page with the ad frame as its source counts nothing', async ({ page, rec }) => {
     await openTestPage(page, { slots: ['x'] }, NOTKIDS);
     await waitForSlots(page, 1);
     await waitForEvent(rec, 'page_view');

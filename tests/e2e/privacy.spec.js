@@ -411,7 +411,7 @@ test.describe('what each request carries (README: no request of the tag carries 
 
   // needs: the delivery fix (the final send as a keepalive fetch with credentials: 'omit'
   // instead of navigator.sendBeacon, which always sends the endpoint's cookies).
-  test.fixme('the final send when the page is hidden carries no Cookie header either', async ({ page, context, rec, hidePage }) => {
+  test('the final send when the page is hidden carries no Cookie header either', async ({ page, context, rec, hidePage }) => {
     const seen = await openWithPlantedCookie(page, context);
     await waitForSlots(page, 1);
     await waitForEvent(rec, 'page_view');
