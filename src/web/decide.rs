@@ -62,7 +62,7 @@ pub fn decide_again(t: &mut Tag) {
         t.decided = true;
     }
     if t.decided {
-        apply(t);
+        apply(t, first || changed);
     }
     // The page hears of the decision once it is made, then of each change; not of the
     // provisional ones while signals are still arriving.
@@ -93,8 +93,8 @@ fn ready(t: &Tag) -> bool {
     t.signals.site_list != ListState::Pending && consent::settled(t)
 }
 
-/// Starts or stops measurement to match the decision.
-fn apply(t: &mut Tag) {
+/// Starts or stops measurement to match the decision; `changed`: the decision is new.
+fn apply(t: &mut Tag, changed: bool) {
     let stopped = match (t.decision.permit(), t.measure.is_some()) {
         (Some(permit), false) => {
             let setup = Setup {
@@ -123,31 +123,21 @@ fn apply(t: &mut Tag) {
     // stops collection on this page. Otherwise a refusing decision touches nothing of the tag:
     // a platform that is only pending or late keeps the identifier until it answers, and an
     // opted-out or child-directed page never reads or writes the tag's cookies.
-    if !refuses(&t.decision) {
+    if t.decision.collect {
         return;
     }
     let why = audit::refused_rule(&page_api::reason_list(&t.decision));
-    if stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why)) {
+    let refused = refuses(&t.decision);
+    if refused && (stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why))) {
         cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https, &why);
         log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
     }
-    // Events stored for a later page view are deleted, unsent, by a refusal of the visitor's
-    // (an opt-out from any tab, GPC, consent refused) or when collection stops here; a page
-    // that is only child-directed, or whose platforms have not answered, leaves the storage
-    // untouched (it was never allowed to store, nor to look).
-    if stopped || consent_refused(&t.decision)
-        || t.decision.reasons.iter().any(|r| matches!(r, Reason::OptOutCookie | Reason::Gpc))
-    {
+    // Events stored for a later page view are deleted, unsent, by any refusing decision (an
+    // opt-out from any tab, a consent refusal or a platform still pending, a child-directed
+    // page): once when the decision comes to refuse, not at every event.
+    if stopped || changed {
         storage::forget(&t.config.publisher, &why);
     }
-}
-
-/// Does a consent platform refuse (not merely pend or time out)?
-fn consent_refused(d: &Decision) -> bool {
-    d.reasons.iter().any(|r| {
-        matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
-            | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
-    })
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?

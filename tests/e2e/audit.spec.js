@@ -98,13 +98,15 @@ test('an opted-out page: no tag cookie touched, no beacon; the ads with npa=1 an
   expect(t.find((e) => e.target.includes('/v1/ad?')).rule).toBe('ad request (always allowed; npa=1 coppa=0; no identifier)');
 });
 
-test('a child-directed page: no cookie, no storage, no beacon; the ads with coppa=1', async ({ page }) => {
+test('a child-directed page: no cookie, no beacon, no stored event (what an earlier page stored is deleted); the ads with coppa=1', async ({ page }) => {
   const network = recordNetwork(page);
   await openTestPage(page, { slots: ['a'] }, KIDS);
   await waitForSlots(page, 1);
   await page.waitForTimeout(600);
   const t = await expectTrailMatches(page, network);
-  expect(t.filter((e) => e.action !== 'request' && !(e.action === 'cookie-read' && e.target === 'adtag_optout'))).toEqual([]);
+  const others = t.filter((e) => e.action !== 'request' && !(e.action === 'cookie-read' && e.target === 'adtag_optout'));
+  expect(others.map((e) => `${e.action} ${e.target}`)).toEqual([`storage-delete adtag_outbox_${PUBLISHER}`]);
+  expect(others[0].rule).toContain('child-directed-list');
   expect(t.find((e) => e.target.includes('/v1/ad?')).rule).toContain('npa=1 coppa=1');
 });
 
