@@ -160,3 +160,11 @@ fn announce(t: &Tag) {
 fn bool_str(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
+
+/// Does a consent platform refuse (not merely pend or time out)?
+fn consent_refused(d: &Decision) -> bool {
+    d.reasons.iter().any(|r| {
+        matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
+            | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
+    })
+}
