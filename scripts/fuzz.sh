@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [TARGET...]             every target (or those named) for 60 s each
 #   scripts/fuzz.sh --time 300 url json     seconds per target
-#   scripts/fuzz.sh --runs 10000000 config  executions per target
+#   scripts/fuzz.sh --runs 10000000 config  executions per target (with --time: whichever first)
 #   scripts/fuzz.sh --smoke                 the short pass of `npm test`: a few seconds per target
 #                                           (FUZZ_SMOKE_SECONDS, default 3), one line each, the
 #                                           committed corpus left as it is
@@ -22,11 +22,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 export PATH="$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1
 
-mode=run limit=(-max_total_time=60) targets=()
+mode=run limit=() targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --time) limit=("-max_total_time=$2"); shift 2 ;;
-    --runs) limit=("-runs=$2"); shift 2 ;;
+    --time) limit+=("-max_total_time=$2"); shift 2 ;;
+    --runs) limit+=("-runs=$2"); shift 2 ;;
     --smoke) mode=smoke; limit=("-max_total_time=${FUZZ_SMOKE_SECONDS:-3}"); shift ;;
     --cmin) mode=cmin; shift ;;
     --list) cargo fuzz list; exit 0 ;;
@@ -39,6 +39,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "fuzz: cargo-fuzz is missing; scripts/install.sh installs it" >&2
   exit 1
 fi
+[ ${#limit[@]} -gt 0 ] || limit=(-max_total_time=60)
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
 
 dict() { [ -f "dict/$1.dict" ] && echo "-dict=dict/$1.dict"; }
