@@ -14,7 +14,8 @@
 # cargo-fuzz passes -Z flags, so stable rustc runs it with RUSTC_BOOTSTRAP=1; the default
 # AddressSanitizer build keeps the comparison tracing libFuzzer learns keywords from (see
 # ../shared/toolchain.md, "Fuzzing on stable"); the dictionaries in fuzz/dict help further.
-# Runs are one process, at low priority: the machine is shared.
+# Runs are one process, at low priority (the machine is shared); the short pass of `npm test`
+# runs at the tests' own priority, so that its seconds are seconds of fuzzing.
 # A crash stops the run and leaves its input in fuzz/artifacts/TARGET/; reproduce it with
 # `RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET fuzz/artifacts/TARGET/crash-…` (from fuzz/), and
 # add it to tests/core_fuzz_regressions.rs.
@@ -58,7 +59,7 @@ if [ "$mode" = smoke ]; then
   log=$(mktemp)
   trap 'rm -rf "$log" "${scratch:-}"' EXIT
   start=$SECONDS
-  if ! nice -n 10 cargo fuzz build >"$log" 2>&1; then
+  if ! cargo fuzz build >"$log" 2>&1; then
     cat "$log"; echo "fuzz: build failed" >&2; exit 1
   fi
   echo "fuzz: built ${#targets[@]} targets in $((SECONDS - start)) s"
@@ -74,7 +75,7 @@ for t in "${targets[@]}"; do
     # The binary `cargo fuzz run` would start, started directly: cargo's second look at the
     # build costs more than a short run on a busy machine.
     mkdir -p "artifacts/$t"
-    if ASAN_OPTIONS=detect_odr_violation=0 nice -n 10 "target/$(rustc -vV | sed -n 's/^host: //p')/release/$t" \
+    if ASAN_OPTIONS=detect_odr_violation=0 "target/$(rustc -vV | sed -n 's/^host: //p')/release/$t" \
          -artifact_prefix="artifacts/$t/" "$scratch/$t" "corpus/$t" $(dict "$t") "${limit[@]}" \
          -timeout=10 -print_final_stats=1 >"$out" 2>&1; then
       echo "fuzz $t: $(stat number_of_executed_units "$out") executions ($(stat average_exec_per_sec "$out")/s), no crash"
