@@ -45,3 +45,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# 6. cargo-fuzz, for the fuzz targets in fuzz/ (`npm run fuzz`, and the short pass of
+#    `npm test`). It runs on stable with RUSTC_BOOTSTRAP=1 (toolchain.md, "Fuzzing on stable").
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "cargo install cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi

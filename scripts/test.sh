@@ -10,6 +10,13 @@ passed() { grep -ho 'test result: ok\. [0-9]* passed' "$1" | awk '{ n += $4 } EN
 
 echo "== 1/4 native tests of the pure core (cargo test)"
 cargo test 2>&1 | tee "$logs/native"
+
+# -- fuzz: a few seconds per parser on the committed corpus plus new inputs (scripts/fuzz.sh).
+# One summary line per target, none in the logs counted below; a crash stops the run.
+echo "== fuzz: short pass of every fuzz target (npm run fuzz for longer runs)"
+bash scripts/fuzz.sh --smoke
+# -- end of fuzz pass
+
 echo "== 2/4 browser tests of the glue (wasm-pack test --headless --chrome)"
 bash scripts/test-browser.sh 2>&1 | tee "$logs/browser"
 echo "== 3/4 release build and size budget (npm run build)"
