@@ -28,6 +28,12 @@ impl CookieJar<'_> {
 /// delete every tag cookie of this publisher wherever it may have been set.
 pub fn opt_out(document: &Document, opt_out_name: &str, publisher: &str, host: &str, secure: bool) {
     page::set_cookie(document, &cookie_write::set(opt_out_name, "1", cookie_write::ONE_YEAR_SECS, secure));
+    forget(document, publisher, host, secure);
+}
+
+/// Deletes every tag cookie of this publisher wherever it may have been set: the visitor's
+/// opt-out, or consent withdrawn (SPEC §2.4). Needs no permit: it only ever removes.
+pub fn forget(document: &Document, publisher: &str, host: &str, secure: bool) {
     for name in cookies::tag_cookie_names(publisher) {
         for deletion in cookie_write::delete_all(&name, host, secure) {
             page::set_cookie(document, &deletion);

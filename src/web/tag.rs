@@ -285,6 +285,9 @@ fn apply(t: &mut Tag) {
             if let Some(m) = t.measure.take() {
                 m.stop();
             }
+            // Collection allowed a moment ago and no more (consent withdrawn): the cookies it
+            // set go, as with optOut() (SPEC §2.4).
+            cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
         }
         _ => {}
     }

@@ -108,6 +108,7 @@ const scenarios = [
     engines: ['chromium', 'webkit'],
     async run(ctx) {
       const url = await ctx.open();
+      await ctx.slot('top');
       assert.equal(await ctx.s.execute(() => typeof navigator.globalPrivacyControl), 'undefined', 'the engine has no GPC');
       const d = await ctx.decision();
       assert.ok(!d.reasons.includes('gpc'), `no gpc reason: ${JSON.stringify(d.reasons)}`);
@@ -194,7 +195,9 @@ const scenarios = [
       // The next page view is opted out from its start.
       const m2 = ctx.mark();
       await ctx.open();
-      assert.ok((await ctx.decision()).reasons.includes('opt-out-cookie'));
+      await ctx.slot('top');
+      const next = await ctx.decision();
+      assert.ok(next.reasons.includes('opt-out-cookie'), `the next page's decision ${JSON.stringify(next)}`);
       await ctx.expectNothingCollected(m2);
     },
   },
@@ -219,8 +222,14 @@ const scenarios = [
       assert.equal(d.collect, true, 'collection after consent');
 
       await ctx.s.click(await ctx.s.find('#withdraw'));
-      await poll('tag cookies deleted after withdrawal', async () => (await ctx.tagCookies()).length === 0);
-      assert.equal((await ctx.decision()).collect, false);
+      d = await poll('a refusing decision after withdrawal', async () => {
+        const now = await ctx.decision();
+        return now.collect === false && now;
+      });
+      assert.ok(d.reasons.includes('tcf-no-purpose-1'), `reasons after withdrawal: ${JSON.stringify(d.reasons)}`);
+      // SPEC §2.4: withdrawn consent deletes the tag's cookies as optOut() does.
+      const left = await poll('tag cookies deleted after withdrawal', async () => (await ctx.tagCookies()).length === 0, 3000).catch(async () => (await ctx.tagCookies()).map((c) => c.name));
+      assert.equal(left, true, `tag cookies left after withdrawal: ${left}`);
       const m2 = ctx.mark();
       await ctx.expectNothingCollected(m2);
     },
