@@ -33,7 +33,11 @@ async function runEngine(engine, publisher) {
   const logFile = path.join(os.tmpdir(), `adtag-wd-${engine}.log`);
   const log = fs.openSync(logFile, 'w');
   const grep = process.env.ADTAG_WD_GREP ? new RegExp(process.env.ADTAG_WD_GREP, 'i') : null;
-  const mine = scenarios.filter((s) => (!s.engines || s.engines.includes(engine)) && (!grep || grep.test(s.name)));
+  const key = (s) => JSON.stringify(s.session || {});
+  // Scenarios that need a browser of their own (e.g. GPC switched on) run last: one restart.
+  const mine = scenarios
+    .filter((s) => (!s.engines || s.engines.includes(engine)) && (!grep || grep.test(s.name)))
+    .sort((a, b) => (key(a) === '{}' ? 0 : 1) - (key(b) === '{}' ? 0 : 1));
   const result = { engine, passed: 0, failed: 0, ms: 0 };
   const t0 = Date.now();
   let driver;
@@ -41,16 +45,15 @@ async function runEngine(engine, publisher) {
   try {
     driver = await Driver.start(engine, DRIVER_PORTS[engine], log);
     for (const sc of mine) {
-      const key = JSON.stringify(sc.session || {});
       const started = Date.now();
       try {
-        if (!sessions.has(key)) {
+        if (!sessions.has(key(sc))) {
           // One browser at a time: a scenario with options of its own gets a fresh one.
           for (const s of sessions.values()) await s.quit();
           sessions.clear();
-          sessions.set(key, await withTimeout(driver.session(sc.session), 120_000, 'new session'));
+          sessions.set(key(sc), await withTimeout(driver.session(sc.session), 120_000, 'new session'));
         }
-        const session = sessions.get(key);
+        const session = sessions.get(key(sc));
         await session.setTimeouts({ script: 10_000, pageLoad: 30_000, implicit: 0 });
         await harness.forget(session);
         const notes = [];

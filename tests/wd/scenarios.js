@@ -162,6 +162,24 @@ const scenarios = [
     },
   },
   {
+    name: "a returning visitor keeps the uid; each page view renews the cookie (Safari's 7-day cap counts from the last visit)",
+    async run(ctx) {
+      const first = await ctx.open();
+      await ctx.event('page_view', first);
+      const before = (await ctx.tagCookies()).find((c) => c.name === UID);
+      assert.ok(before, 'the uid cookie after the first visit');
+      await sleep(2100); // cookie expiry has a granularity of one second
+      const second = await ctx.open();
+      const view = await ctx.event('page_view', second);
+      const after = (await ctx.tagCookies()).find((c) => c.name === UID);
+      assert.equal(after.value, before.value, 'the same uid on the second visit');
+      assert.equal(view.uid, before.value, 'the second visit is counted for the same visitor');
+      assert.ok(after.expiry > before.expiry, `the cookie renewed (${before.expiry} → ${after.expiry})`);
+      const visits = (await ctx.s.cookies()).find((c) => c.name === FREQ);
+      assert.ok(visits, `cookie ${FREQ}`);
+    },
+  },
+  {
     name: 'a script-dispatched click on the frame counts nothing',
     async run(ctx) {
       const url = await ctx.open();
