@@ -140,6 +140,8 @@ const scenarios = [
       assert.equal(view.pub, PUBLISHER);
       for (const name of [UID, SID, FREQ]) {
         assert.equal(byName[name].path, '/', `${name}: path=/`);
+        assert.equal(byName[name].sameSite, 'Lax', `${name}: SameSite=Lax`);
+        assert.ok(!byName[name].domain || !byName[name].domain.startsWith('.'), `${name}: host-only (${byName[name].domain})`);
         assert.equal(byName[name].httpOnly, false, `${name}: first-party, written by the page's script`);
       }
       // The identifier must outlive the session (Safari's ITP would cap it at 7 days).
@@ -206,6 +208,7 @@ const scenarios = [
       const cookies = await ctx.s.cookies();
       const optout = cookies.find((c) => c.name === 'adtag_optout');
       assert.ok(optout && optout.value === '1', 'adtag_optout=1');
+      assert.deepEqual([optout.path, optout.sameSite], ['/', 'Lax'], 'the opt-out cookie: path=/, SameSite=Lax');
       assert.ok((optout.expiry - Date.now() / 1000) / 86400 > 300, 'the opt-out lasts a year');
       assert.deepEqual((await ctx.tagCookies()).map((c) => c.name), [], 'no tag cookies after optOut()');
       assert.equal((await ctx.decision()).collect, false);
