@@ -46,13 +46,20 @@ const scenarios = [
     },
   },
   {
-    name: 'no fill collapses the slot and leaves the others alone',
+    name: 'no fill: the slot shows no ad and collapses (below the viewport, where nothing moves), the others render',
     async run(ctx) {
-      await ctx.open({ slots: ['empty', 'top'] });
+      // SPEC §3: no ad collapses the slot, without layout shift: an empty slot may collapse
+      // only while out of view and below it. This one is far below the fold.
+      const below = '<div style="height:3000px">article</div><div data-adtag-slot="empty" data-adtag-size="300x250"></div>';
+      await ctx.open({ slots: ['top'], body: below });
       const empty = await ctx.slot('empty');
       assert.equal(empty.state, 'empty');
-      assert.equal(empty.hidden, true, `the empty slot takes no room (${empty.width}x${empty.height})`);
       assert.equal(empty.frame, null, 'no ad frame in the empty slot');
+      const gone = await poll('the empty slot to collapse', async () => {
+        const v = await ctx.slot('empty');
+        return v.hidden && v;
+      }, 3000).catch(async () => ctx.slot('empty'));
+      assert.equal(gone.hidden, true, `the empty slot takes no room (${gone.width}x${gone.height})`);
       assert.equal((await ctx.slot('top')).state, 'rendered', 'the other slot still renders');
     },
   },
@@ -151,7 +158,7 @@ const scenarios = [
 
       // A real click on the ad frame (trusted, as a visitor's): the click-through opens in a
       // new tab and the click reaches the collector.
-      await ctx.s.click(await ctx.s.find('[data-adtag-slot="top"] iframe'));
+      await ctx.clickFrame('[data-adtag-slot="top"] iframe');
       const click = await ctx.event('ad_click', url);
       assert.equal(click.slot, 'top');
       await ctx.closeOtherWindows(main);

@@ -186,6 +186,24 @@ class Session {
   click(element) {
     return this.cmd('POST', `/element/${element}/click`, {});
   }
+  /** Makes the frame `element` the current browsing context; `parentFrame()` leaves it. */
+  switchToFrame(element) {
+    return this.cmd('POST', '/frame', { id: { [ELEMENT]: element } });
+  }
+  parentFrame() {
+    return this.cmd('POST', '/frame/parent', {});
+  }
+  /** A trusted mouse click at (x, y) of the current browsing context's viewport. */
+  async clickAt(x, y) {
+    const mouse = { type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' } };
+    mouse.actions = [
+      { type: 'pointerMove', duration: 0, origin: 'viewport', x: Math.round(x), y: Math.round(y) },
+      { type: 'pointerDown', button: 0 },
+      { type: 'pointerUp', button: 0 },
+    ];
+    await this.cmd('POST', '/actions', { actions: [mouse] });
+    await this.cmd('DELETE', '/actions');
+  }
   cookies() {
     return this.cmd('GET', '/cookie');
   }
