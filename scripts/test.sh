@@ -30,6 +30,7 @@ layer() {
   echo "== $name: $*"
   "$@" 2>&1 | tee "$logs/$name"
   took+=("$name $((SECONDS - start)) s")
+  echo "== $name took $((SECONDS - start)) s"
 }
 # `test result: ok. N passed` lines (cargo, wasm-bindgen-test), summed.
 cargo_passed() { grep -ho 'test result: ok\. [0-9]* passed' "$1" | awk '{ n += $4 } END { print n + 0 }'; }
