@@ -1,7 +1,7 @@
 // Fails when a test layer ran fewer tests than its last known count (scripts/min-counts.json):
 // a layer that silently skipped tests, or did not run at all, is a failure, not a green run.
 //
-//   node scripts/min-counts.mjs native=135 browser=58 e2e=180
+//   node scripts/min-counts.mjs native=135 browser-chromium=58 playwright-chromium=180 ...
 //
 // A layer given here but not in the file passes (a new layer: add its count to the file).
 // When a layer runs more tests than the file says, the file should be raised to the new count

@@ -65,6 +65,13 @@ fn field(item: &JsValue, key: &str) -> JsValue {
     Reflect::get(item, &key.into()).unwrap()
 }
 
+/// Whether this engine's `cookieStore` reports a cookie's attributes: Chromium's does;
+/// Firefox's and WebKit's give its name and value only. Where it doesn't, tests/wd checks
+/// path, SameSite and expiry over WebDriver in every engine.
+fn attributes_reported(item: &JsValue) -> bool {
+    !field(item, "path").is_undefined()
+}
+
 /// Days from now until the cookie expires.
 fn days_left(item: &JsValue) -> f64 {
     let expires = field(item, "expires").as_f64().expect("a persistent cookie has an expiry");
@@ -89,11 +96,13 @@ async fn jar_write_then_read_through_document_cookie() {
     assert_eq!(jar(&doc).read(&p, "v12345").as_deref(), Some("0123456789abcdef0123456789abcdef"));
 
     let item = stored("v12345").await.expect("stored");
-    assert_eq!(field(&item, "path"), "/");
-    assert_eq!(field(&item, "sameSite"), "lax");
-    assert!(field(&item, "domain").is_null(), "host-only, first-party");
-    let days = days_left(&item);
-    assert!((0.9 / 24.0..=1.1 / 24.0).contains(&days), "Max-Age=3600 gave {days} days");
+    if attributes_reported(&item) {
+        assert_eq!(field(&item, "path"), "/");
+        assert_eq!(field(&item, "sameSite"), "lax");
+        assert!(field(&item, "domain").is_null(), "host-only, first-party");
+        let days = days_left(&item);
+        assert!((0.9 / 24.0..=1.1 / 24.0).contains(&days), "Max-Age=3600 gave {days} days");
+    }
     clear_cookies();
 }
 
@@ -156,11 +165,13 @@ async fn opt_out_cookie_lasts_a_year_on_the_whole_site() {
     cookie_jar::opt_out(&document(), OPT_OUT, PUB, &host(), https());
     let item = stored(OPT_OUT).await.expect("the opt-out cookie is stored");
     assert_eq!(field(&item, "value"), "1");
-    assert_eq!(field(&item, "path"), "/");
-    assert_eq!(field(&item, "sameSite"), "lax");
-    let days = days_left(&item);
-    let year = ONE_YEAR_SECS as f64 / 86_400.0;
-    assert!((year - 1.0..=year + 1.0).contains(&days), "expires in {days} days, not a year");
+    if attributes_reported(&item) {
+        assert_eq!(field(&item, "path"), "/");
+        assert_eq!(field(&item, "sameSite"), "lax");
+        let days = days_left(&item);
+        let year = ONE_YEAR_SECS as f64 / 86_400.0;
+        assert!((year - 1.0..=year + 1.0).contains(&days), "expires in {days} days, not a year");
+    }
     clear_cookies();
 }
 

@@ -429,7 +429,9 @@ async fn the_creative_cannot_reach_the_page_nor_the_frame_around_it() {
 
     assert_eq!(get("parentDocument"), "blocked:SecurityError", "the ad read the page's DOM");
     assert_eq!(get("frameDocument"), "blocked:SecurityError", "the ad read the tag's frame");
-    assert!(get("cookie").starts_with("blocked:"), "the ad read cookies: {}", get("cookie"));
+    // Chromium and Firefox throw on an opaque origin's document.cookie; WebKit answers "".
+    let cookie = get("cookie");
+    assert!(cookie.starts_with("blocked:") || cookie == "read:", "the ad read cookies: {cookie}");
     assert!(!get("cookie").contains("s3cret"));
     let href_after = location.href().unwrap();
     if href_after != href_before {

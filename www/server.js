@@ -2,7 +2,8 @@
 // The demo: a publisher site ("The Daily Demo"), a demo ad server and a collector, in one
 // plain Node server with no dependencies.
 //
-//   node www/server.js            PORT (8080), HOST (127.0.0.1), EVENTS_FILE (./events.jsonl)
+//   node www/server.js            PORT (8080), HOST (127.0.0.1), EVENTS_FILE (./events.jsonl),
+//                                 CHILD_DIRECTED_SITES (comma-separated; replaces the demo list)
 //   require('./www/server.js').start({port, host, eventsFile, quiet, fault}) → http.Server
 //   (fault: failure injection for the collector, see createCollector)
 //
@@ -23,7 +24,11 @@ const path = require('path');
 const ROOT = __dirname;
 const DEFAULT_EVENTS_FILE = path.join(__dirname, '..', 'events.jsonl');
 
-const CHILD_DIRECTED_SITES = ['kids.example', 'toyland.test', 'playground.example'];
+// The WebDriver suite (tests/wd) adds a *.localhost name: the one kind of host name that every
+// engine resolves to this machine without a resolver mapping.
+const CHILD_DIRECTED_SITES = process.env.CHILD_DIRECTED_SITES
+  ? process.env.CHILD_DIRECTED_SITES.split(',').map((s) => s.trim()).filter(Boolean)
+  : ['kids.example', 'toyland.test', 'playground.example'];
 
 const MAX_EVENTS_BODY = 64 * 1024;
 const MAX_SIDE = 2000;
