@@ -185,7 +185,16 @@ export function lazy_observe(pair, el, on) {
   if (pair) for (const io of pair) observe(io, el, on);
 }
 
-// The width a slot has now, in CSS pixels (0 when unknown).
+// The width a slot has now, in CSS pixels (0 when unknown). The tag reserved the widest of its
+// sizes, which may overflow a narrow container: what counts is the width the page leaves it,
+// so it is measured capped at its container's (max-width: 100%), unless the page caps it itself.
 export function width(el) {
-  try { const w = el.getBoundingClientRect().width; return w > 0 ? w : 0; } catch (_) { return 0; }
+  try {
+    const s = el.style;
+    const cap = getComputedStyle(el).maxWidth === 'none';
+    if (cap) s.setProperty('max-width', '100%');
+    const w = el.getBoundingClientRect().width;
+    if (cap) s.removeProperty('max-width');
+    return w > 0 ? w : 0;
+  } catch (_) { return 0; }
 }

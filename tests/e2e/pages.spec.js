@@ -164,6 +164,8 @@ ${tagScript({ 'data-publisher': PUBLISHER }, `${ORIGIN}/adtag.js`)}</head><body>
       body: `<p id="below">${'Text under the ad. '.repeat(50)}</p><div data-adtag-slot="side" data-adtag-size="300x250"></div>`,
     });
     await waitForSlots(page, 2);
+    // The first ad had its chance to be seen (a refresh usually comes 30 s or more later).
+    await expect.poll(() => events(page, 'impressionViewable').then((l) => l.filter((e) => e.payload.slot === 'top').length)).toBe(1);
     const first = await slotView(page, 'top');
     const belowBefore = await page.locator('#below').boundingBox();
     await page.evaluate(() => {
