@@ -14,6 +14,9 @@ echo "== 2/4 browser tests of the glue (wasm-pack test --headless --chrome)"
 bash scripts/test-browser.sh 2>&1 | tee "$logs/browser"
 echo "== 3/4 release build and size budget (npm run build)"
 bash scripts/build.sh
+# The TypeScript declarations shipped as www/adtag.d.ts: a file using every call must compile.
+echo "== typings: www/adtag.d.ts (tsc --noEmit --strict tests/types/use-every-call.ts)"
+tsc --noEmit --strict --lib es2020,dom tests/types/use-every-call.ts
 echo "== 4/4 end-to-end tests in Chromium (playwright test)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" playwright test --reporter=list,json
 
