@@ -9,6 +9,8 @@ export function reserve(slot, w, h) {
     s.setProperty('display', 'block');
     s.setProperty('width', w + 'px');
     s.setProperty('height', h + 'px');
+    // The widest size may be wider than a phone: never wider than the slot's container.
+    s.setProperty('max-width', '100%');
     s.setProperty('overflow', 'hidden');
     slot.setAttribute('data-adtag-state', 'loading');
   } catch (_) { /* an odd element */ }
@@ -141,7 +143,7 @@ export function observe(io, el, on) {
 export function clear(slot, state) {
   try {
     slot.replaceChildren();
-    for (const p of ['display', 'width', 'height', 'overflow']) slot.style.removeProperty(p);
+    for (const p of ['display', 'width', 'height', 'max-width', 'overflow']) slot.style.removeProperty(p);
     slot.setAttribute('data-adtag-state', state);
   } catch (_) { /* an odd element */ }
 }

@@ -112,6 +112,7 @@ ${tagScript({ 'data-publisher': PUBLISHER }, `${ORIGIN}/adtag.js`)}</head><body>
     await expect.poll(() => ended(page)).toEqual(expect.arrayContaining(['home-top:ad', 'home-side:ad']));
     await expectRendered(page, 'home-top', [728, 90]);
 
+    const beforeClick = (await events(page)).length;
     await page.getByRole('link', { name: 'Sport' }).click();
     await expect(page).toHaveURL(/spa\.html\?route=sport$/);
     await expect.poll(() => ended(page)).toEqual(expect.arrayContaining(['sport-top:ad', 'sport-side:ad']));
@@ -120,14 +121,14 @@ ${tagScript({ 'data-publisher': PUBLISHER }, `${ORIGIN}/adtag.js`)}</head><body>
     expect(await page.locator('[data-adtag-slot^="home-"]').count()).toBe(0);
 
     // The old route's slots are forgotten: a refresh of every slot asks for the new ones only,
-    // and no page event names an old slot any more.
-    const before = (await events(page)).length;
+    // and no page event has named an old slot since the click.
     const requestsBefore = rec.ads.length;
     await page.evaluate(() => window.adtag.refresh());
     await expect.poll(() => rec.ads.length - requestsBefore).toBe(2);
     await page.waitForTimeout(300);
     expect(rec.ads.slice(requestsBefore).map((a) => a.params.slot).sort()).toEqual(['sport-side', 'sport-top']);
-    const after = (await events(page)).slice(before);
+    await page.waitForTimeout(1200); // long enough for a viewability event
+    const after = (await events(page)).slice(beforeClick);
     expect(after.filter((e) => e.payload.slot.startsWith('home-'))).toEqual([]);
 
     // Back: the home route's new slot elements are found again and get ads.
@@ -286,6 +287,16 @@ test.describe('sizes and targeting (SPEC §8)', () => {
     // The demo ad server answers with the first size asked for.
     await expectRendered(page, 'narrow', [320, 50]);
     await expectRendered(page, 'medium', [728, 90]);
+  });
+
+  test('on a 375 px phone the slot asks for 320x50 only, and its reserved box never makes the page scroll sideways', async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 700 });
+    const rec = recordRequests(page);
+    await openTestPage(page, { slots: [['top', MULTI]] });
+    await waitForSlots(page, 1);
+    expect(adsFor(rec, 'top').map((a) => a.params.size)).toEqual(['320x50']);
+    await expectRendered(page, 'top', [320, 50]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   });
 
   test('an answer of a size that was not requested collapses the slot', async ({ page }) => {
