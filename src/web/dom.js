@@ -190,13 +190,17 @@ export function lazy_observe(pair, el, on) {
 // The width a slot has now, in CSS pixels (0 when unknown). The tag reserved the widest of its
 // sizes, which may overflow a narrow container: what counts is the width the page leaves it,
 // so it is measured capped at its container's (max-width: 100%), unless the page caps it itself.
+// A slot the tag collapsed (no ad last time) is measured as it would be shown again.
 export function width(el) {
   try {
     const s = el.style;
     const cap = getComputedStyle(el).maxWidth === 'none';
+    const shut = el.getAttribute('data-adtag-state') === 'empty' && s.getPropertyValue('display') === 'none';
     if (cap) s.setProperty('max-width', '100%');
+    if (shut) s.setProperty('display', 'block');
     const w = el.getBoundingClientRect().width;
     if (cap) s.removeProperty('max-width');
+    if (shut) s.setProperty('display', 'none');
     return w > 0 ? w : 0;
   } catch (_) { return 0; }
 }

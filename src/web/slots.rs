@@ -273,6 +273,9 @@ fn show(t: &mut Tag, id: u32, generation: u32) {
     if let (Some(o), Some(old)) = (&t.observers, &slot.frame) {
         o.unwatch(old);
     }
+    // A slot collapsed earlier (no ad before this refresh, or ads allowed only now) gets its
+    // box back; for one that kept it, this changes nothing.
+    render::reserve(&slot.element, slot.sizes.envelope());
     match render::render(&t.document, &slot.element, &plan, &slot.token) {
         Some(frame) => {
             if let Some(o) = &t.observers {

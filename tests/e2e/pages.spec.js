@@ -199,6 +199,23 @@ ${tagScript({ 'data-publisher': PUBLISHER }, `${ORIGIN}/adtag.js`)}</head><body>
     await expect.poll(() => events(page, 'impressionViewable').then((l) => l.filter((e) => e.payload.slot === 'top').length)).toBe(2);
   });
 
+  test('refresh of a slot that had no ad: the new ad is requested and shown', async ({ page }) => {
+    let answered = 0;
+    await page.route(
+      (url) => isAdRequest(url, 'refill'),
+      (route) => (answered++ === 0 ? route.fulfill({ status: 204 }) : route.continue()),
+    );
+    const rec = recordRequests(page);
+    await openTestPage(page, { slots: ['refill'] });
+    await waitForSlots(page, 1);
+    await expectCollapsed(page, 'refill');
+    await page.evaluate(() => window.adtag.refresh(['refill']));
+    const all = await waitForSlots(page, 2);
+    expect(adsFor(rec, 'refill').map((a) => a.params.size)).toEqual(['300x250', '300x250']);
+    expect(all[1]).toEqual({ slot: 'refill', isEmpty: false, size: [300, 250] });
+    await expectRendered(page, 'refill', [300, 250]);
+  });
+
   test('destroySlots: the ad is removed and the slot gets no more requests; the others live on', async ({ page }) => {
     const rec = recordRequests(page);
     await openTestPage(page, { slots: ['gone', 'kept'] });
