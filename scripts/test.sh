@@ -47,6 +47,9 @@ while read -r _ engine n _; do count "browser ${engine%:}" "$n"; done < <(grep '
 
 layer build bash scripts/build.sh
 
+# The TypeScript declarations shipped as www/adtag.d.ts: a file using every call must compile.
+layer typings tsc --noEmit --strict --lib es2020,dom tests/types/use-every-call.ts
+
 layer playwright env PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" playwright test --reporter=list,json
 count "playwright chromium" "$(node -e 'const s = require(process.argv[1]).stats; console.log(s.expected + s.flaky)' "$logs/e2e.json")"
 

@@ -8,7 +8,7 @@
 //   (fault: failure injection for the collector, see createCollector)
 //
 // Routes
-//   GET  /v1/ad?pub=&slot=&size=WxH&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
+//   GET  /v1/ad?pub=&slot=&size=WxH[,WxH…]&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
 //   GET  /v1/child-directed-sites                             the child-directed site list
 //   POST /v1/events                                           the collector (JSON array)
 //   GET  /favicon.ico                                         204
@@ -244,7 +244,8 @@ function createAdServer() {
   return function handleAd(req, res, query) {
     const pub = query.get('pub');
     const slot = query.get('slot');
-    const size = parseSize(query.get('size'));
+    // Several sizes (`size=728x90,320x50`, the tag's order of preference): the first is served.
+    const size = parseSize((query.get('size') || '').split(',')[0]);
     if (!pub || !/^\d{1,18}$/.test(pub)) return sendText(res, 400, 'bad or missing pub (digits)');
     if (!size) return sendText(res, 400, 'bad or missing size (WxH)');
     if (!slot) return sendText(res, 400, 'missing slot');

@@ -30,6 +30,8 @@ export function reserve(slot, w, h, url, sandbox) {
       if (inline) s.setProperty('display', 'block');
       s.setProperty('width', w + 'px');
       s.setProperty('height', h + 'px');
+      // The widest size may be wider than a phone: never wider than the slot's container.
+      s.setProperty('max-width', '100%');
     } else {
       // The box may come from the slot's content (a "loading" placeholder the ad replaces):
       // held as a minimum height, it stays when that content goes.
@@ -259,7 +261,7 @@ export function observe(io, el, on) {
 export function clear(slot, state) {
   try {
     slot.replaceChildren();
-    for (const p of ['display', 'width', 'height', 'overflow']) slot.style.removeProperty(p);
+    for (const p of ['display', 'width', 'height', 'max-width', 'overflow']) slot.style.removeProperty(p);
     slot.setAttribute('data-adtag-state', state);
   } catch (_) { /* an odd element */ }
 }
@@ -303,7 +305,20 @@ export function lazy_observe(pair, el, on) {
   if (pair) for (const io of pair) observe(io, el, on);
 }
 
-// The width a slot has now, in CSS pixels (0 when unknown).
+// The width a slot has now, in CSS pixels (0 when unknown). The tag reserved the widest of its
+// sizes, which may overflow a narrow container: what counts is the width the page leaves it,
+// so it is measured capped at its container's (max-width: 100%), unless the page caps it itself.
+// A slot the tag collapsed (no ad last time) is measured as it would be shown again.
 export function width(el) {
-  try { const w = el.getBoundingClientRect().width; return w > 0 ? w : 0; } catch (_) { return 0; }
+  try {
+    const s = el.style;
+    const cap = getComputedStyle(el).maxWidth === 'none';
+    const shut = el.getAttribute('data-adtag-state') === 'empty' && s.getPropertyValue('display') === 'none';
+    if (cap) s.setProperty('max-width', '100%');
+    if (shut) s.setProperty('display', 'block');
+    const w = el.getBoundingClientRect().width;
+    if (cap) s.removeProperty('max-width');
+    if (shut) s.setProperty('display', 'none');
+    return w > 0 ? w : 0;
+  } catch (_) { return 0; }
 }
