@@ -20,7 +20,10 @@ pub enum FetchError {
 }
 
 /// GET `url`; `done` gets the status and the body, unless it fails, takes longer than
-/// `timeout_ms` (headers and body together) or is (or declares) more than `max_bytes`.
+/// `timeout_ms` (headers and body together) or is (or declares) more than `max_bytes`. The
+/// body is counted while it streams in and the read stops past `max_bytes` (dom.js), so an
+/// oversized answer costs no more than the limit in memory. A request for the same URL that
+/// the loader already started (`adopt`) is used instead of a new one.
 pub fn get_text(url: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOnce(Result<(u16, String), FetchError>)>) {
     let callback = Closure::once_into_js(move |status: i32, body: String| {
         done(match status {
@@ -32,6 +35,19 @@ pub fn get_text(url: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOn
         })
     });
     dom::get_text(url, timeout_ms, u32::try_from(max_bytes).unwrap_or(u32::MAX), &callback);
+}
+
+#[wasm_bindgen(module = "/src/web/dom.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = adopt)]
+    fn dom_adopt(early: &JsValue);
+}
+
+/// Takes over a GET the loader started before the wasm ran (`[url, Promise<Response>,
+/// AbortController]`, the site list), for `get_text` to use when it asks for that URL.
+/// Anything else is ignored.
+pub fn adopt(early: &JsValue) {
+    dom_adopt(early);
 }
 
 /// POSTs a batch with `fetch(..., {keepalive: true})` as `text/plain` (no CORS preflight).

@@ -108,7 +108,9 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let slots = claim_slots(&document, &window);
     log::debug(debug, &cat(&["publisher ", &config.publisher, ", endpoint ", &config.endpoint, ", ",
         &crate::core::events::decimal(slots.len() as u64), " slot(s)"]));
-    let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
+    // Asked per host (SPEC §2): the answer stays small and cacheable; the loader asks the same URL.
+    let mut list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites?host="]);
+    crate::core::url::push_encoded(&mut list_url, &location.hostname);
     let observers = Some(Observers::new(&window));
     let opt_out = OptOutTarget {
         cookie: config.opt_out_cookie.clone(),

@@ -27,7 +27,7 @@ const NOTKIDS = `http://notkids.example:${PORT}`;
 const TOYLAND = `http://toyland.test:${PORT}`;
 const SLOTS = [['a', '300x250'], ['b', '728x90']];
 const SIZES = { a: [300, 250], b: [728, 90] };
-const LIST = '**/v1/child-directed-sites';
+const LIST = '**/v1/child-directed-sites*';
 
 /** The tab goes to the background (what a tag must treat as "page hidden": final flush). */
 async function hidePage(page) {
