@@ -276,6 +276,7 @@ function initScript() {
         (r) => {
           Object.assign(rec, { end: now(), ok: true });
           if (r && r.instance) B.instances.push(r.instance);
+          else if (r instanceof W.Instance) B.instances.push(r);
         },
         () => Object.assign(rec, { end: now(), ok: false }),
       );

@@ -1,6 +1,6 @@
 /*! adtag loader: a classic script, as publishers paste it. It finds its own <script>, starts
- * the wasm download and the child-directed site list request at once (in parallel with the JS
- * glue), hands the script element and the list request to the wasm module, keeps
+ * the child-directed site list request and the wasm's streaming compile at once (in parallel
+ * with the JS glue), hands the script element and the list request to the wasm module, keeps
  * window.adtag.cmd working before and after load, and never throws into the page. Everything
  * else (config, the privacy decision, ads, beacons) is in Rust.
  * ADTAG_GLUE and ADTAG_WASM are the content-hashed file names, filled in by scripts/build.sh:
@@ -31,12 +31,10 @@
     }
     if (!me || !me.src) throw new Error('cannot find its own <script src=".../adtag.js"> element');
     var pkg = new URL('pkg/', me.src);
-    // The wasm first: it is the largest download and compiles while it streams in.
-    var wasm = fetch(new URL(ADTAG_WASM, pkg), { credentials: 'omit' });
-    // The site list carries nothing about the visitor (SPEC §2 allows it before the config is
-    // validated), so it overlaps the wasm instead of following it. Same endpoint rule as the
-    // config (adtag.config.endpoint < data-endpoint < the script's origin); the wasm uses this
-    // answer only if it would have asked exactly this URL.
+    // The site list first (a few bytes): it carries nothing about the visitor (SPEC §2 allows it
+    // before the config is validated), so it overlaps the wasm instead of following it. Same
+    // endpoint rule as the config (adtag.config.endpoint < data-endpoint < the script's origin);
+    // the wasm uses this answer only if it would have asked exactly this URL.
     var list;
     try {
       var cfg = tag.config;
@@ -50,6 +48,11 @@
         list[1].catch(function () { /* the wasm reports it */ });
       }
     } catch (_) { /* no early list: the wasm asks itself */ }
+    // The wasm compiles while it streams in, from here, whether or not the glue has arrived
+    // (a server sending the wrong MIME type gets the glue's own fallback).
+    var wasmUrl = new URL(ADTAG_WASM, pkg);
+    var get = function () { return fetch(wasmUrl, { credentials: 'omit' }); };
+    var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
     import(new URL(ADTAG_GLUE, pkg).href)
       .then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () { return m; });

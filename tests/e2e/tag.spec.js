@@ -24,7 +24,8 @@ const DEMO_SLOTS = { top: [728, 90], side: [300, 250], inline: [300, 250] };
 
 test.describe('ads (SPEC §3)', () => {
   test('the demo page shows an ad in a sandboxed frame in each slot; the empty slot collapses', async ({ page }) => {
-    const rec = recordRequests(page);
+    const rec = recordRequests(page, { bodies: true });
+    await rec.ready;
     await page.goto('/index.html');
     const ended = await waitForSlots(page, 4);
 
@@ -120,7 +121,8 @@ test.describe('ads (SPEC §3)', () => {
   });
 
   test('loaded cross-origin from the ad network, the tag renders ads and asks its own origin for them', async ({ page }) => {
-    const rec = recordRequests(page);
+    const rec = recordRequests(page, { bodies: true });
+    await rec.ready;
     const url = await openTestPage(page, {
       tag: tagScript({ 'data-publisher': PUBLISHER }, `${AD_NETWORK}/adtag.js`),
       slots: ['a', ['b', '728x90']],
