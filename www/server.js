@@ -9,7 +9,8 @@
 //
 // Routes
 //   GET  /v1/ad?pub=&slot=&size=WxH[,WxH…]&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
-//   GET  /v1/child-directed-sites                             the child-directed site list
+//   GET  /v1/child-directed-sites[?host=]                     the child-directed site list (only
+//                                                             the entries that cover `host`)
 //   POST /v1/events                                           the collector (JSON array)
 //   GET  /favicon.ico                                         204
 //   GET  anything else                                        a static file from www/
@@ -17,6 +18,7 @@
 // Demo/test slot names for /v1/ad: empty → 204, garbage → a non-JSON body, slow → 10 s,
 // huge → a body over 100 KiB, evil → a javascript: click URL.
 
+const crypto = require('crypto');
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
@@ -79,6 +81,34 @@ function sendText(res, status, text, headers = {}) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Caching, as a CDN in front of a deployment should answer
+
+// Content-hashed glue and wasm (scripts/build.sh names them, the loader asks for them) never
+// change under their name: a year, `immutable`, no revalidation. The loader and the frame
+// document the ads load keep one URL across deployments: a few minutes, so that a second page
+// view in a visit costs no round trip, and a new deployment reaches everyone soon after.
+// Everything else (the pages) revalidates every time; an ETag makes that a 304.
+const HASHED = /^\/pkg\/[A-Za-z0-9_]+\.[0-9a-f]{12}\.(js|wasm)$/;
+const SHORT_LIVED = new Set(['/adtag.js', '/frame.html', '/frame.js']);
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const FIVE_MINUTES = 'public, max-age=300';
+
+function cacheControl(rel) {
+  if (HASHED.test(rel)) return IMMUTABLE;
+  if (SHORT_LIVED.has(rel)) return FIVE_MINUTES;
+  return 'no-cache';
+}
+
+// True (and a 304 sent) when the client's copy is current.
+function notModified(req, res, etag, headers) {
+  const tags = (req.headers['if-none-match'] || '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!tags.includes(etag.replace(/^W\//, '')) && !tags.includes('*')) return false;
+  res.writeHead(304, { 'Access-Control-Allow-Origin': '*', ETag: etag, ...headers });
+  res.end();
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
 // Static files
 
 // The strict-CSP demo page's policy (README "Content Security Policy"): no 'unsafe-inline', no
@@ -113,13 +143,16 @@ function serveStatic(req, res, pathname) {
 
   fs.stat(file, (err, stat) => {
     if (err || !stat.isFile()) return sendText(res, 404, 'not found');
+    const cache = { 'Cache-Control': cacheControl(rel), 'X-Content-Type-Options': 'nosniff' };
+    const etag = `W/"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+    if (notModified(req, res, etag, cache)) return;
     res.writeHead(200, {
       'Content-Type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
       'Content-Length': stat.size,
       'Access-Control-Allow-Origin': '*',
-      // The tag (adtag.js, pkg/*) must never be stale in the demo; the pages neither.
-      'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ETag: etag,
+      ...cache,
       ...(PAGE_HEADERS[pathname] || {}),
     });
     if (req.method === 'HEAD') return res.end();
@@ -127,6 +160,28 @@ function serveStatic(req, res, pathname) {
       .on('error', () => res.destroy())
       .pipe(res);
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// The child-directed site list
+
+// `?host=`: only the entries that cover that host (the host itself or a parent domain, whole
+// labels), `[]` when none (SPEC §2), so the answer stays a few bytes however long the
+// network's list grows. It names nothing about the visitor, so it is cacheable: an hour.
+function normalizeHost(h) {
+  return h.trim().toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+function sitesFor(host) {
+  if (host == null) return CHILD_DIRECTED_SITES;
+  const h = normalizeHost(host);
+  return CHILD_DIRECTED_SITES.filter((d) => h === d || h.endsWith('.' + d));
+}
+function serveSiteList(req, res, query) {
+  const body = JSON.stringify(sitesFor(query.get('host')));
+  const etag = `"${crypto.createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+  const cache = { 'Cache-Control': 'public, max-age=3600' };
+  if (notModified(req, res, etag, cache)) return;
+  send(res, 200, body, { 'Content-Type': 'application/json; charset=utf-8', ETag: etag, ...cache });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -415,9 +470,7 @@ function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FI
       return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
     }
     if (pathname === '/v1/ad') return handleAd(req, res, searchParams);
-    if (pathname === '/v1/child-directed-sites') {
-      return sendJson(res, 200, CHILD_DIRECTED_SITES, { 'Cache-Control': 'max-age=300' });
-    }
+    if (pathname === '/v1/child-directed-sites') return serveSiteList(req, res, searchParams);
     if (pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'max-age=86400' });
     return serveStatic(req, res, pathname);
   });

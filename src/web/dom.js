@@ -151,19 +151,68 @@ function go(url, init) {
   });
 }
 
+// A GET the loader started before the wasm ran (the site list, which carries nothing about the
+// visitor): [url, Promise<Response>, AbortController]. get_text adopts it for that exact URL
+// instead of asking again; anything else is dropped (and aborted).
+let early = null;
+export function adopt(a) {
+  try {
+    if (early) early[2].abort();
+  } catch (_) { /* not ours */ }
+  early = Array.isArray(a) && typeof a[0] == 'string' && a[2] instanceof AbortController ? a : null;
+}
+
+// The body as text, read from the stream and counted as it comes: past `max` bytes the read
+// stops and the request is aborted, whatever Content-Length said (chunked, compressed, or a
+// lie). Never holds more than `max` bytes of it.
+function read(r, max, c) {
+  const n = r.headers.get('content-length');
+  if (n != null && /^\+?\d+$/.test(n) && +n > max) return [-3, ''];
+  const b = r.body;
+  if (!b) return [r.status, ''];
+  const rd = b.getReader();
+  const dec = new TextDecoder();
+  let got = 0;
+  let text = '';
+  const pump = () => rd.read().then((x) => {
+    if (x.done) return [r.status, text + dec.decode()];
+    const v = x.value;
+    if (!(v instanceof Uint8Array)) throw 0;
+    got += v.byteLength;
+    if (got > max) {
+      c.abort();
+      return [-3, ''];
+    }
+    text += dec.decode(v, { stream: true });
+    return pump();
+  });
+  return pump();
+}
+
 // GET without cookies, aborted after `ms`: done(status, body), or done(-1 network | -2 timeout |
-// -3 declared larger than `max`, '').
+// -3 larger than `max` bytes, '').
 export function get_text(url, ms, max, done) {
   Promise.resolve().then(() => {
-    const c = new AbortController();
+    let c;
+    let p;
+    const e = early;
+    if (e && e[0] === url) {
+      early = null;
+      c = e[2];
+      p = Promise.resolve(e[1]).then((r) => {
+        if (!(r instanceof Response)) throw 0;
+        return r;
+      });
+    } else {
+      c = new AbortController();
+      p = go(url, { credentials: 'omit', signal: c.signal });
+    }
     const s = c.signal;
     const t = setTimeout(() => c.abort(), ms);
     const fail = () => [s.aborted ? -2 : -1, ''];
-    return go(url, { credentials: 'omit', signal: s }).then((r) => {
-      const n = r.headers.get('content-length');
-      if (n != null && /^\+?\d+$/.test(n) && +n <= 4294967295 && +n > max) return [-3, ''];
-      return r.text().then((b) => [r.status, typeof b == 'string' ? b : ''], fail);
-    }, fail).finally(() => clearTimeout(t));
+    return p.then((r) => read(r, max, c))
+      .then((a) => (a[0] == -3 || !s.aborted ? a : fail()), fail)
+      .finally(() => clearTimeout(t));
   }).then((a) => done(a[0], a[1]), () => done(-1, ''));
 }
 

@@ -38,6 +38,19 @@ pub fn get_text(url: &str, rule: &str, timeout_ms: u32, max_bytes: usize, done: 
     dom::get_text(url, timeout_ms, u32::try_from(max_bytes).unwrap_or(u32::MAX), &callback);
 }
 
+#[wasm_bindgen(module = "/src/web/dom.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = adopt)]
+    fn dom_adopt(early: &JsValue);
+}
+
+/// Takes over a GET the loader started before the wasm ran (`[url, Promise<Response>,
+/// AbortController]`, the site list), for `get_text` to use when it asks for that URL (it is
+/// recorded in the audit trail then, as every request is). Anything else is ignored.
+pub fn adopt(early: &JsValue) {
+    dom_adopt(early);
+}
+
 /// What became of a posted batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sent {

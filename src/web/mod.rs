@@ -2,7 +2,6 @@
 //! what it returns. The only place web-sys appears. The modules are public so that the
 //! browser tests (tests/web_*.rs) can drive them against a real document.
 
-pub mod alloc;
 pub mod api;
 pub mod audit;
 pub mod consent;

@@ -151,7 +151,10 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     let location = page::location(&window);
     let frame_url = crate::core::ad::frame_url(src.as_deref().unwrap_or(&cat(&[&config.endpoint, "/"])));
     page_api::set_opt_out_target(&config, &location, &document);
-    let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
+    // Asked per host (SPEC §2): the answer stays small and cacheable; the loader asks the same
+    // URL at once, and `http::get_text` takes over its request.
+    let mut list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites?host="]);
+    crate::core::url::push_encoded(&mut list_url, &location.hostname);
     let observers = Some(Observers::new(&window, config.lazy_load));
     let tag = Tag {
         config,

@@ -111,9 +111,10 @@ function isAdRequest(url, slot) {
  * Records the tag's requests from a page (or a whole context): `ads` (each `{url, origin,
  * params}`, params the parsed query), `events` (every event of every POST to /v1/events,
  * flattened; `eventPosts` keeps each raw body), `lists` (child-directed list URLs). Also
- * `creative(slot)`: the `html` of the last 200 answer to that slot's ad request.
+ * `creative(slot)`: the `html` of the last 200 answer to that slot's ad request (reliable with
+ * `{bodies: true}`).
  */
-function recordRequests(target) {
+function recordRequests(target, options = {}) {
   const rec = { ads: [], events: [], eventPosts: [], lists: [], bodies: new Map() };
   target.on('request', (req) => {
     const url = new URL(req.url());
@@ -134,10 +135,24 @@ function recordRequests(target) {
   });
   target.on('response', (resp) => {
     const url = new URL(resp.url());
-    if (isAdRequest(url) && resp.status() === 200) {
+    if (isAdRequest(url) && resp.status() === 200 && !rec.routed) {
       rec.bodies.set(url.searchParams.get('slot'), resp.text().catch(() => null));
     }
   });
+  // The tag reads its answers as a stream, and DevTools then can't always hand a body out
+  // afterwards ("No data found for resource"): with `{bodies: true}` the ad answers are taken
+  // on their way to the page instead (await rec.ready before navigating).
+  if (options.bodies) {
+    rec.routed = true;
+    rec.ready = target.route((url) => isAdRequest(url), async (route) => {
+      // Fetched from here, where the test host names don't resolve: to this machine, by name.
+      const u = new URL(route.request().url());
+      const resp = await route.fetch({ url: `http://127.0.0.1:${u.port}${u.pathname}${u.search}`, headers: { ...route.request().headers(), host: u.host } });
+      const body = await resp.text();
+      if (resp.status() === 200) rec.bodies.set(new URL(route.request().url()).searchParams.get('slot'), body);
+      await route.fulfill({ response: resp, body });
+    });
+  }
   rec.creative = async (slot) => {
     const body = await rec.bodies.get(slot);
     expect(body, `an ad response for slot ${slot}`).toBeTruthy();

@@ -34,7 +34,7 @@ const {
 const TOYLAND = `http://toyland.test:${PORT}`;
 const SLOTS = [['a', '300x250'], ['b', '728x90']];
 const SIZES = { a: [300, 250], b: [728, 90] };
-const LIST = '**/v1/child-directed-sites';
+const LIST = '**/v1/child-directed-sites*';
 
 /**
  * Lets the page live past the tag's batching delay (300 ms) while visible, then hides it,
