@@ -89,7 +89,7 @@ function sendText(res, status, text, headers = {}) {
 // view in a visit costs no round trip, and a new deployment reaches everyone soon after.
 // Everything else (the pages) revalidates every time; an ETag makes that a 304.
 const HASHED = /^\/pkg\/[A-Za-z0-9_]+\.[0-9a-f]{12}\.(js|wasm)$/;
-const SHORT_LIVED = new Set(['/adtag.js', '/frame.html', '/frame.js']);
+const SHORT_LIVED = new Set(['/adtag.js', '/adtag-frame.html', '/console.js']);
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const FIVE_MINUTES = 'public, max-age=300';
 
