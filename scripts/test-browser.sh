@@ -25,15 +25,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A display of its own (not the WebDriver suite's, which uses :114), started once.
+# WebKit's display: a free one that Xvfb picks itself (-displayfd), started here, outside the
+# pipelines below (a subshell's pid would be lost to the cleanup).
 start_display() {
-  export DISPLAY=:98
-  if [ -z "$xvfb_pid" ]; then
-    Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
-    xvfb_pid=$!
-    for _ in $(seq 50); do [ -e /tmp/.X11-unix/X98 ] && break; sleep 0.1; done
-  fi
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$logs/display" >/dev/null 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 50); do [ -s "$logs/display" ] && break; sleep 0.1; done
+  export DISPLAY=":$(cat "$logs/display")"
 }
+for engine in "${engines[@]}"; do [ "$engine" != webkit ] || start_display; done
 
 for engine in "${engines[@]}"; do
   echo "== browser tests in $engine"
@@ -41,7 +41,7 @@ for engine in "${engines[@]}"; do
     chromium) wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver ;;
     # wasm-pack ignores $GECKODRIVER and would try to download one; name it.
     firefox) wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" ;;
-    webkit) start_display; wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver ;;
+    webkit) wasm-pack test --headless --safari --safaridriver /usr/bin/WebKitWebDriver ;;
     *) echo "unknown engine $engine (chromium, firefox, webkit)" >&2; exit 2 ;;
   esac 2>&1 | tee "$logs/$engine"
 done
