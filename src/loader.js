@@ -45,6 +45,9 @@
         tag.on = guard(m.on);
         tag.refresh = guard(m.refresh);
         tag.destroySlots = guard(m.destroy_slots);
+        tag.audit = guard(m.audit);
+        tag.signals = guard(m.signals);
+        tag.slots = guard(m.slots);
         tag.version = m.version();
         if (m.start(me) !== 0) return; // bad config: already reported, the tag does nothing
         // Functions queued before the tag was ready run now, in order; later pushes run at once.

@@ -62,6 +62,9 @@ pub struct Trail {
 }
 
 impl Trail {
+    /// An empty trail (for a `static`).
+    pub const EMPTY: Trail = Trail { entries: Vec::new(), start: 0, total: 0 };
+
     pub fn record(&mut self, ts_ms: u64, action: Action, target: &str, rule: &str) {
         let entry = Entry { ts_ms, action, target: target.to_owned(), rule: rule.to_owned() };
         self.total += 1;

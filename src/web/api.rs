@@ -45,6 +45,25 @@ pub fn decision() -> JsValue {
     page_api::current_decision()
 }
 
+/// `adtag.audit()`: what the tag did to the page and the network, and why it was allowed
+/// (SPEC §10), oldest first.
+#[wasm_bindgen]
+pub fn audit() -> JsValue {
+    crate::web::audit::entries()
+}
+
+/// `adtag.signals()`: each signal's answer (for the publisher console).
+#[wasm_bindgen]
+pub fn signals() -> JsValue {
+    page_api::signals()
+}
+
+/// `adtag.slots()`: each slot's state (for the publisher console).
+#[wasm_bindgen]
+pub fn slots() -> JsValue {
+    page_api::slots()
+}
+
 /// `adtag.refresh(names?)`: new ads for the named slots (an array of slot names), or for
 /// every slot when `names` is undefined. Anything else names no slot.
 #[wasm_bindgen]

@@ -11,11 +11,11 @@ use crate::core::{cat, cat_with};
 
 use crate::core::decision::{Decision, Reason, decide};
 use crate::core::signals::{ListState, Signals};
-use crate::core::{cookies, site_list};
+use crate::core::{audit, site_list};
 use crate::web::http::{self, FetchError};
 use crate::web::measure::Measure;
 use crate::web::tag::{self, Tag};
-use crate::web::{consent, cookie_jar, log, page, page_api, slots};
+use crate::web::{consent, cookie_jar, log, page_api, slots};
 use web_sys::Document;
 
 /// How long the child-directed list may take before it counts as unavailable (and the page
@@ -76,7 +76,7 @@ pub fn decide_again(t: &mut Tag) {
 
 /// The opt-out cookie is set, or can't be read at all (a sandboxed frame: unknown means no).
 pub fn opted_out(document: &Document, name: &str) -> bool {
-    page::cookies(document).is_none_or(|c| cookies::opted_out(&c, name))
+    cookie_jar::opted_out(document, name)
 }
 
 /// The measurement, if collection is still allowed at this moment. Every event goes through
@@ -114,9 +114,12 @@ fn apply(t: &mut Tag) {
     // stops collection on this page. Otherwise a refusing decision touches nothing of the tag:
     // a platform that is only pending or late keeps the identifier until it answers, and an
     // opted-out or child-directed page never reads or writes the tag's cookies.
-    let refused = refuses(&t.decision);
-    if refused && (stopped || (consent_refused(&t.decision) && tag_cookies_present(t))) {
-        cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https);
+    if !refuses(&t.decision) {
+        return;
+    }
+    let why = audit::refused_rule(&page_api::reason_list(&t.decision));
+    if stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why)) {
+        cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https, &why);
         log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
     }
 }
@@ -127,12 +130,6 @@ fn consent_refused(d: &Decision) -> bool {
         matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
             | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
     })
-}
-
-/// Is any cookie of the tag in the jar? Only the names are looked at, to delete them.
-fn tag_cookies_present(t: &Tag) -> bool {
-    let Some(jar) = page::cookies(&t.document) else { return false };
-    cookies::tag_cookie_names(&t.config.publisher).iter().any(|name| cookies::get(&jar, name).is_some())
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?

@@ -4,6 +4,7 @@
 
 pub mod alloc;
 pub mod api;
+pub mod audit;
 pub mod consent;
 pub mod cookie_jar;
 pub mod decide;

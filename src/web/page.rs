@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::audit::Action;
 use crate::core::config::RawConfig;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -97,16 +98,23 @@ pub fn window_config(window: &Window) -> RawConfig {
     }
 }
 
-/// `document.cookie`; `None` where it can't be read (a sandboxed frame without
+/// `document.cookie`, to read the cookie `target` (recorded in the audit trail with the
+/// `rule` that allows it); `None` where it can't be read (a sandboxed frame without
 /// `allow-same-origin` throws): the caller decides what unknown means.
-pub fn cookies(document: &Document) -> Option<String> {
+pub fn cookies(document: &Document, target: &str, rule: &str) -> Option<String> {
+    crate::web::audit::record(Action::CookieRead, target, rule);
     document.dyn_ref::<HtmlDocument>()?.cookie().ok()
 }
 
-/// Sets one cookie from a `name=value; attrs` string; ignored where the page can't have cookies.
-pub fn set_cookie(document: &Document, cookie: &str) {
+/// Sets the cookie `target` through each `name=value; attrs` string of `cookies` (a deletion
+/// takes one per domain and path it may have been set on), recorded once in the audit trail
+/// as `action` with its `rule`; ignored where the page can't have cookies.
+pub fn set_cookie(document: &Document, cookies: &[String], action: Action, target: &str, rule: &str) {
+    crate::web::audit::record(action, target, rule);
     if let Some(d) = document.dyn_ref::<HtmlDocument>() {
-        let _ = d.set_cookie(cookie);
+        for c in cookies {
+            let _ = d.set_cookie(c);
+        }
     }
 }
 

@@ -116,3 +116,49 @@ pub fn decision_object(d: &Decision) -> JsValue {
         ("reasons", reasons.into()),
     ])
 }
+
+/// `adtag.signals()`: what each signal answered, for the publisher console (null while the
+/// tag is busy or not started).
+pub fn signals() -> JsValue {
+    use crate::core::signals::{Answer, ListState};
+    fn answer<T>(a: &Answer<T>) -> &'static str {
+        match a {
+            Answer::Absent => "absent",
+            Answer::Pending => "pending",
+            Answer::TimedOut => "timed-out",
+            Answer::Ready(_) => "ready",
+        }
+    }
+    tag::read(|t| {
+        let s = &t.signals;
+        let list = match s.site_list {
+            ListState::Listed => "listed",
+            ListState::NotListed => "not-listed",
+            ListState::Failed => "failed",
+            ListState::TimedOut => "timed-out",
+            ListState::Pending => "pending",
+        };
+        object(&[
+            ("optOutCookie", s.opt_out_cookie.into()),
+            ("childFlag", s.child_flag.into()),
+            ("childMeta", s.child_meta.into()),
+            ("siteList", list.into()),
+            ("gpc", s.gpc.into()),
+            ("tcf", answer(&s.tcf).into()),
+            ("gpp", answer(&s.gpp).into()),
+            ("usp", answer(&s.usp).into()),
+        ])
+    })
+    .unwrap_or(JsValue::NULL)
+}
+
+/// `adtag.slots()`: each slot's name, state, ad size and id, or why it is empty.
+pub fn slots() -> JsValue {
+    let list = js_sys::Array::new();
+    let _ = tag::read(|t| {
+        for s in t.slots.iter() {
+            list.push(&s.describe());
+        }
+    });
+    list.into()
+}

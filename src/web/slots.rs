@@ -51,11 +51,30 @@ pub struct Slot {
     pub last_click_ms: u64,
     /// Viewability, once rendered.
     pub view: Option<SlotView>,
+    /// The size of the ad shown, once rendered; why not, once collapsed.
+    shown: Option<(u32, u32)>,
+    why_empty: String,
 }
 
 impl Slot {
-    pub fn rendered(&self) -> bool {
-        matches!(self.machine.state(), machine::State::Rendered { .. })
+    /// `{slot, state, size, ad, reason}` for `adtag.slots()` and the publisher console.
+    pub fn describe(&self) -> JsValue {
+        let state = match self.machine.state() {
+            machine::State::Found => "found",
+            machine::State::Waiting => "waiting",
+            machine::State::Requested { .. } => "requested",
+            machine::State::Held { .. } => "held",
+            machine::State::Rendered { .. } => "rendered",
+            machine::State::Collapsed { .. } => "collapsed",
+            machine::State::Destroyed => "destroyed",
+        };
+        let size = match self.shown {
+            Some((w, h)) => js_sys::Array::of2(&w.into(), &h.into()).into(),
+            None => JsValue::NULL,
+        };
+        let text = |s: &str| if s.is_empty() { JsValue::NULL } else { s.into() };
+        crate::web::publisher_events::object(&[("slot", self.name.as_str().into()), ("state", state.into()),
+            ("size", size), ("ad", text(&self.ad_id)), ("reason", text(&self.why_empty))])
     }
 }
 
@@ -141,7 +160,7 @@ pub fn claim_new(t: &mut Tag) {
         }
         t.slots.push(Slot { id, element, name, sizes, requested: Sizes::EMPTY, targeting, machine: machine::Slot::new(lazy),
             generation: 0, held: None, near: (false, false), frame: None, token, ad_id: String::new(),
-            last_click_ms: 0, view: None });
+            last_click_ms: 0, view: None, shown: None, why_empty: String::new() });
         fresh.push(id);
     }
     if t.decided {
@@ -183,6 +202,7 @@ fn step(t: &mut Tag, id: u32, input: Input) {
         Action::HoldUntilRenderMargin | Action::Nothing => {}
         Action::Collapse { reason } => {
             collapse(slot);
+            slot.why_empty = reason.message();
             let name = slot.name.clone();
             ended(t, &name, Err(&reason.message()));
         }
@@ -281,6 +301,8 @@ fn show(t: &mut Tag, id: u32, generation: u32) {
             slot.frame = Some(frame);
             slot.view = Some(SlotView { state: Viewability::new(plan.width, plan.height), ratio: 0.0, timer: None });
             slot.ad_id = plan.ad_id;
+            slot.shown = Some((plan.width, plan.height));
+            slot.why_empty.clear();
             let impression = Kind::AdImpression { slot: name.clone(), ad: slot.ad_id.clone() };
             if let Some(m) = decide::measuring(t) {
                 m.record(impression);
@@ -314,6 +336,7 @@ fn ended(t: &Tag, name: &str, outcome: Result<(u32, u32), &str>) {
 /// No ad: the frame (if any) goes, the slot collapses, its viewability stops.
 fn collapse(slot: &mut Slot) {
     render::collapse(&slot.element);
+    slot.shown = None;
     slot.frame = None;
     slot.view = None;
     slot.held = None;
