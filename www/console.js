@@ -55,7 +55,7 @@
     'table{width:100%;border-collapse:collapse}',
     'td{padding:2px 0;vertical-align:top;border-top:1px solid #1f2937}',
     'td:first-child{color:#9ca3af;width:45%;padding-right:8px;overflow-wrap:anywhere}',
-    '.slots td:first-child{width:28%}',
+    '.slots td:first-child,.touched td:first-child{width:32%}',
     '.verdict{display:flex;flex-wrap:wrap;gap:5px}',
     '.chip{padding:1px 9px;border-radius:999px;font-weight:600}',
     '.yes{color:#34d399}.no{color:#f87171}.wait{color:#fbbf24}.na{color:#9ca3af}',
@@ -154,14 +154,15 @@
     close.addEventListener('click', function () { host.hidden = true; });
     var cols = panel.appendChild(el('div', 'cols'));
     var col;
-    ['decision', 'signals', 'slots', 'audit'].forEach(function (name) {
-      if (name !== 'signals') col = cols.appendChild(el('div', 'col'));
+    ['decision', 'signals', 'slots', 'touched', 'audit'].forEach(function (name) {
+      if (name !== 'signals' && name !== 'touched') col = cols.appendChild(el('div', 'col'));
       parts[name + 'Title'] = col.appendChild(el('h2'));
       parts[name] = col.appendChild(el('div', name));
     });
     parts.decisionTitle.textContent = 'Decision';
     parts.signalsTitle.textContent = 'Signals';
     parts.slotsTitle.textContent = 'Slots';
+    parts.touchedTitle.textContent = 'What the tag touched';
     doc.documentElement.appendChild(host);
   }
 
@@ -255,6 +256,32 @@
       li.appendChild(el('span', 'r', a.rule));
     }
     parts.audit.replaceChildren(trail.length ? list : el('div', 'empty', 'nothing yet: the tag has touched no cookie and sent nothing'));
+    renderTouched(trail);
+  }
+
+  // The trail summed up: which cookies and storage keys, how many requests and beacons.
+  var TOUCHED = [
+    ['Cookies read', ['cookie-read']], ['Cookies written', ['cookie-write']], ['Cookies deleted', ['cookie-delete']],
+    ['Storage', ['storage-read', 'storage-write', 'storage-delete']], ['Requests', ['request']], ['Beacons', ['beacon']],
+  ];
+  function renderTouched(trail) {
+    var table = el('table');
+    TOUCHED.forEach(function (t) {
+      var names = [];
+      var count = 0;
+      trail.forEach(function (a) {
+        if (!a || t[1].indexOf(a.action) < 0) return;
+        count++;
+        var name = String(a.target);
+        if (a.action === 'request' || a.action === 'beacon') {
+          try { name = new URL(name).host; } catch (_) { /* not a URL: as given */ }
+        }
+        if (names.indexOf(name) < 0) names.push(name);
+      });
+      var many = t[1][0] === 'request' || t[1][0] === 'beacon';
+      row(table, t[0], !count ? 'none' : many ? count + ' to ' + names.join(', ') : names.join(', '), count ? '' : 'na');
+    });
+    parts.touched.replaceChildren(table);
   }
 
   function render() {
