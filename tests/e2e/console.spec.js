@@ -170,6 +170,35 @@ test.describe('publisher console', () => {
     expect(errors).toEqual([]);
   });
 
+  test('the boxes follow the slots as the page scrolls', async ({ page }) => {
+    await page.goto(`${ORIGIN}/index.html?adtag_debug=1`);
+    await waitForSlots(page, 4);
+    await page.evaluate(() => document.querySelector('[data-adtag-slot="inline"]').scrollIntoView());
+    const where = () => page.evaluate(() => {
+      const slot = document.querySelector('[data-adtag-slot="inline"]').getBoundingClientRect();
+      const box = [...document.querySelector('adtag-console').shadowRoot.querySelectorAll('.box')]
+        .find((b) => b.textContent.startsWith('inline ·')).getBoundingClientRect();
+      return [Math.round(box.left - slot.left), Math.round(box.top - slot.top), Math.round(box.width - slot.width), Math.round(box.height - slot.height)];
+    });
+    await expect.poll(where).toEqual([0, 0, 0, 0]);
+  });
+
+  // The child-directed page (meta tag) and the consent page (a TCF CMP): other signals, other words.
+  // (The consent page's CMP waits for the visitor's choice, or has it from an earlier visit.)
+  for (const [file, label, words] of [
+    ['child.html', 'Child-directed meta tag', ['on the page']],
+    ['consent.html', 'IAB TCF (__tcfapi)', ['waiting for the CMP', 'answered']],
+  ]) {
+    test(`on ${file} the console shows the signals that decide there`, async ({ page }) => {
+      await page.goto(`${ORIGIN}/${file}?adtag_debug=1`);
+      await page.waitForFunction(() => window.adtag && adtag.slots && adtag.slots().some((s) => s.state === 'rendered'));
+      const { shown, api } = await expectConsoleMatchesApi(page);
+      expect(words).toContain(shown.signals[label]);
+      if (file === 'child.html') expect(shown.chips).toContain('child-directed');
+      expect(api.decision.ads).toBe(true);
+    });
+  }
+
   test('data-debug on the script opens the console', async ({ page }) => {
     const requests = consoleRequests(page);
     await openTestPage(page, { tag: tagScript({ 'data-publisher': PUBLISHER, 'data-debug': true }), slots: ['a'] });
@@ -201,7 +230,9 @@ test.describe('publisher console', () => {
 
   test('a normal page view loads no console', async ({ page }) => {
     const requests = consoleRequests(page);
-    // data-debug="false" and another query parameter named like it are not a request for it.
+    await page.goto(`${ORIGIN}/index.html`);
+    await waitForSlots(page, 4);
+    // data-debug="false" and other query parameters named like it are not a request for it.
     const tag = tagScript({ 'data-publisher': PUBLISHER, 'data-debug': 'false' });
     await openWithQuery(page, { tag, slots: ['a'] }, '?adtag_debug=0&x_adtag_debug=1');
     await waitForSlots(page, 1);
