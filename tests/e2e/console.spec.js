@@ -242,8 +242,11 @@ test.describe('publisher console', () => {
     expect(await page.locator('adtag-console').count()).toBe(0);
   });
 
-  test('under a strict CSP (nonce, no unsafe-inline) the console loads and is styled', async ({ page }) => {
-    const csp = "script-src 'nonce-n0nce' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'";
+  // A nonce with 'strict-dynamic' (scripts the tag adds are trusted), and a nonce alone (the
+  // loader hands its nonce on to console.js).
+  for (const scripts of ["'nonce-n0nce' 'strict-dynamic'", "'nonce-n0nce'"]) {
+  test(`under a strict CSP (script-src ${scripts}, no unsafe-inline) the console loads and is styled`, async ({ page }) => {
+    const csp = `script-src ${scripts} 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'`;
     const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
       <script nonce="n0nce">document.addEventListener('securitypolicyviolation', function (e) {
         (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI); });</script>
@@ -260,6 +263,7 @@ test.describe('publisher console', () => {
     expect(panel).toEqual({ position: 'fixed', background: 'rgb(17, 24, 39)' });
     expect(await page.evaluate(() => window.__violations || [])).toEqual([]);
   });
+  }
 
   test('a hostile page: its styles do not reach the console, its quirks do not break it', async ({ page }) => {
     const errors = consoleErrors(page);
