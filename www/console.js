@@ -322,6 +322,8 @@
         // Signals and layout change without an event (a CMP answers, the page reflows).
         w.setInterval(schedule, 1000);
       }
+      // A page that rebuilds its document may have taken the console out with it.
+      if (!host.isConnected) doc.documentElement.appendChild(host);
       host.hidden = false;
       render();
     } catch (e) {

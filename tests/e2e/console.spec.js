@@ -245,24 +245,24 @@ test.describe('publisher console', () => {
   // A nonce with 'strict-dynamic' (scripts the tag adds are trusted), and a nonce alone (the
   // loader hands its nonce on to console.js).
   for (const scripts of ["'nonce-n0nce' 'strict-dynamic'", "'nonce-n0nce'"]) {
-  test(`under a strict CSP (script-src ${scripts}, no unsafe-inline) the console loads and is styled`, async ({ page }) => {
-    const csp = `script-src ${scripts} 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'`;
-    const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-      <script nonce="n0nce">document.addEventListener('securitypolicyviolation', function (e) {
-        (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI); });</script>
-      <script nonce="n0nce" async src="/adtag.js" data-publisher="${PUBLISHER}"></script></head>
-      <body><div data-adtag-slot="a" data-adtag-size="300x250"></div></body></html>`;
-    await openWithQuery(page, html, '?adtag_debug=1', { 'Content-Security-Policy': csp });
-    await waitForSlots(page, 1);
-    await expectConsoleMatchesApi(page);
-    const panel = await page.evaluate(() => {
-      const p = document.querySelector('adtag-console').shadowRoot.querySelector('.panel');
-      const s = getComputedStyle(p);
-      return { position: s.position, background: s.backgroundColor };
+    test(`under a strict CSP (script-src ${scripts}, no unsafe-inline) the console loads and is styled`, async ({ page }) => {
+      const csp = `script-src ${scripts} 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'`;
+      const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+        <script nonce="n0nce">document.addEventListener('securitypolicyviolation', function (e) {
+          (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI); });</script>
+        <script nonce="n0nce" async src="/adtag.js" data-publisher="${PUBLISHER}"></script></head>
+        <body><div data-adtag-slot="a" data-adtag-size="300x250"></div></body></html>`;
+      await openWithQuery(page, html, '?adtag_debug=1', { 'Content-Security-Policy': csp });
+      await waitForSlots(page, 1);
+      await expectConsoleMatchesApi(page);
+      const panel = await page.evaluate(() => {
+        const p = document.querySelector('adtag-console').shadowRoot.querySelector('.panel');
+        const s = getComputedStyle(p);
+        return { position: s.position, background: s.backgroundColor };
+      });
+      expect(panel).toEqual({ position: 'fixed', background: 'rgb(17, 24, 39)' });
+      expect(await page.evaluate(() => window.__violations || [])).toEqual([]);
     });
-    expect(panel).toEqual({ position: 'fixed', background: 'rgb(17, 24, 39)' });
-    expect(await page.evaluate(() => window.__violations || [])).toEqual([]);
-  });
   }
 
   test('a hostile page: its styles do not reach the console, its quirks do not break it', async ({ page }) => {
