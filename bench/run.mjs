@@ -1,14 +1,19 @@
-// `npm run bench`: adtag vs Prebid.js on the same publisher page, in Debian's Chromium.
+// `npm run bench`: adtag vs Prebid.js vs a hand-written JS tag on the same publisher page, in
+// Debian's Chromium, on emulated networks, cold and warm cache; Core Web Vitals at phone and
+// desktop sizes with 4× CPU throttling; and (when the tag has `adtag.refresh`) memory over
+// 1,000 refresh cycles.
 //
-//   node bench/run.mjs [--n 30] [--cpu 1] [--warmup 1]     (--render: results.md from results.json)
-//   BENCH_N=30 BENCH_CPU=1 node bench/run.mjs
+//   node bench/run.mjs [--n 10] [--profiles loopback,broadband,slow4g] [--cache cold,warm]
+//                      [--cwv-n 5] [--only speed,cwv,memory,decision] [--cycles 1000]
+//   node bench/run.mjs --render          results.md again from results.json
+//   (BENCH_N, BENCH_PROFILES, BENCH_CACHE, BENCH_CWV_N, BENCH_ONLY, BENCH_CYCLES likewise)
 //
-// One in-process demo server (www/server.js) serves the page, both tags and the /v1/ad
-// endpoint. The page (bench/page.html) is the same for both sides; only its tag snippet
-// differs. Prebid.js is bundled once with esbuild (bench/prebid-entry.js: core + TCF + USP
-// consent modules + bench/adtag-bidder.js), cached in bench/results/.cache/. Page loads
-// alternate A/B (order flipped every round), each in a fresh browser context with the HTTP
-// cache disabled. Results: stdout, bench/results/results.md and bench/results/results.json.
+// The network: the bench's server (www/server.js plus the bench pages) holds every answer back
+// by one round trip plus its gzipped body size at the link's speed, the link shared by all
+// answers in order (a FIFO of bytes), the same way for every side. Loopback adds nothing. The
+// browser's HTTP cache is on; each sample is a fresh browser context (cold), or the second
+// view of the page in one context (warm), so the cache headers the server sends decide what a
+// second view costs.
 //
 // Needs `npm run build` first (www/adtag.js, www/pkg/); `npm run bench` does that.
 
@@ -32,123 +37,197 @@ const SLOTS = [
   ['side', '300x250'],
 ];
 
+// Lighthouse's mobile profile is "slow 4G": 150 ms RTT, 1.6 Mbit/s down.
+const PROFILES = {
+  loopback: { name: 'loopback', rttMs: 0, mbps: Infinity, label: 'loopback (no delay)' },
+  broadband: { name: 'broadband', rttMs: 40, mbps: 10, label: 'broadband (40 ms RTT, 10 Mbit/s)' },
+  slow4g: { name: 'slow4g', rttMs: 150, mbps: 1.6, label: 'slow 4G (150 ms RTT, 1.6 Mbit/s)' },
+};
+const VIEWPORTS = {
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, label: 'phone 390×844' },
+  desktop: { viewport: { width: 1280, height: 900 }, label: 'desktop 1280×900' },
+};
+const SIDES = ['adtag', 'prebid', 'hand'];
+const SIDE_NAME = { adtag: 'adtag', prebid: 'Prebid.js', hand: 'hand-written JS', none: 'no tag' };
+
 // ---------------------------------------------------------------------------------------
 // Options
 
-function option(name, envName, fallback) {
+function arg(name, envName) {
   const i = process.argv.indexOf(`--${name}`);
   const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
   const raw = eq ? eq.slice(name.length + 3) : i >= 0 ? process.argv[i + 1] : process.env[envName];
-  if (raw == null || raw === '') return fallback;
+  return raw == null || raw === '' ? null : raw;
+}
+function number(name, envName, fallback) {
+  const raw = arg(name, envName);
+  if (raw == null) return fallback;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < 0) {
-    console.error(`bench: --${name} / ${envName} must be a number, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
+  if (!Number.isFinite(v) || v < 0) fatal(`--${name} / ${envName} must be a number, got ${JSON.stringify(raw)}`);
   return v;
 }
-const N = Math.max(1, Math.round(option('n', 'BENCH_N', 30)));
-const CPU = Math.max(1, option('cpu', 'BENCH_CPU', 1));
-const WARMUP = Math.round(option('warmup', 'BENCH_WARMUP', 1));
-const LOAD_TIMEOUT_MS = 15_000;
-const SETTLE_MS = 400; // after the last ad frame loads: late long tasks and beacons
+function list(name, envName, allowed) {
+  const raw = arg(name, envName);
+  if (raw == null) return allowed;
+  const v = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = v.filter((x) => !allowed.includes(x));
+  if (bad.length || !v.length) fatal(`--${name} / ${envName}: choose from ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
+  return v;
+}
+function fatal(msg) {
+  console.error('bench: ' + msg);
+  process.exit(2);
+}
+const N = Math.max(1, Math.round(number('n', 'BENCH_N', 10)));
+const CWV_N = Math.max(1, Math.round(number('cwv-n', 'BENCH_CWV_N', 5)));
+const CYCLES = Math.max(1, Math.round(number('cycles', 'BENCH_CYCLES', 1000)));
+const CWV_CPU = number('cpu', 'BENCH_CPU', 4);
+const PROFILE_NAMES = list('profiles', 'BENCH_PROFILES', Object.keys(PROFILES));
+const CACHES = list('cache', 'BENCH_CACHE', ['cold', 'warm']);
+const ONLY = list('only', 'BENCH_ONLY', ['speed', 'cwv', 'memory', 'decision']);
+const LOAD_TIMEOUT_MS = 20_000;
+const SETTLE_MS = 500; // after the last ad frame loads: late long tasks, shifts and beacons
+const BASELINE_WAIT_MS = 1500; // the page without a tag: how long after its load event to watch
 
 // ---------------------------------------------------------------------------------------
 // Tag files
 
-const ADTAG_FILES = [
-  ['loader', 'www/adtag.js', '/adtag.js'],
-  ['glue', 'www/pkg/adtag.js', '/pkg/adtag.js'],
-  ['wasm', 'www/pkg/adtag_bg.wasm', '/pkg/adtag_bg.wasm'],
-];
+// The loader names the content-hashed glue and wasm it loads (scripts/build.sh).
+function adtagFiles() {
+  const loader = path.join(ROOT, 'www', 'adtag.js');
+  if (!fs.existsSync(loader)) fatal('www/adtag.js is missing: build the tag first (npm run build; npm run bench does it)');
+  const src = fs.readFileSync(loader, 'utf8');
+  const glue = /pkg\/adtag\.[0-9a-f]{8,}\.js|adtag\.[0-9a-f]{8,}\.js/.exec(src);
+  const wasm = /adtag_bg\.[0-9a-f]{8,}\.wasm/.exec(src);
+  const files = [['loader', 'www/adtag.js', '/adtag.js']];
+  const g = glue ? 'pkg/' + glue[0].replace(/^pkg\//, '') : 'pkg/adtag.js';
+  files.push(['glue', 'www/' + g, '/' + g]);
+  files.push(['wasm', 'www/pkg/' + (wasm ? wasm[0] : 'adtag_bg.wasm'), '/pkg/' + (wasm ? wasm[0] : 'adtag_bg.wasm')]);
+  for (const [, file] of files) if (!fs.existsSync(path.join(ROOT, file))) fatal(`${file} is missing: build the tag first`);
+  return files;
+}
 
 function sizeOf(file) {
   const bytes = fs.readFileSync(file);
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
-function adtagSizes() {
-  for (const [, file] of ADTAG_FILES) {
-    if (!fs.existsSync(path.join(ROOT, file))) {
-      console.error(`bench: ${file} is missing: build the tag first (npm run build; npm run bench does it)`);
-      process.exit(1);
-    }
-  }
-  const parts = ADTAG_FILES.map(([part, file]) => ({ part, file, ...sizeOf(path.join(ROOT, file)) }));
-  return { parts, raw: sum(parts.map((p) => p.raw)), gzip: sum(parts.map((p) => p.gzip)) };
-}
-
-// Bundles bench/prebid-entry.js once; the cache key covers everything that goes into it.
-async function prebidBundle() {
+async function bundle(entry, name, extraKey, options) {
   const esbuild = require('esbuild');
-  const pbVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'prebid.js', 'package.json'), 'utf8')).version;
-  const key = createHash('sha256')
-    .update(pbVersion)
-    .update(esbuild.version)
-    .update(fs.readFileSync(path.join(BENCH, 'prebid-entry.js')))
-    .update(fs.readFileSync(path.join(BENCH, 'adtag-bidder.js')))
-    .digest('hex')
-    .slice(0, 16);
-  const out = path.join(CACHE, `prebid-${pbVersion}-${key}.js`);
+  const key = createHash('sha256').update(esbuild.version).update(extraKey);
+  for (const f of options.keyFiles) key.update(fs.readFileSync(f));
+  const out = path.join(CACHE, `${name}-${key.digest('hex').slice(0, 16)}.js`);
   if (!fs.existsSync(out)) {
     fs.mkdirSync(CACHE, { recursive: true });
-    const t = Date.now();
     const result = await esbuild.build({
-      entryPoints: [path.join(BENCH, 'prebid-entry.js')],
-      absWorkingDir: ROOT,
-      bundle: true,
-      minify: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2020',
-      legalComments: 'none',
-      write: false,
-      logLevel: 'warning',
+      entryPoints: [entry], absWorkingDir: ROOT, bundle: options.bundle, minify: true, format: 'iife',
+      platform: 'browser', target: 'es2020', legalComments: 'none', write: false, logLevel: 'warning',
     });
     fs.writeFileSync(out + '.tmp', result.outputFiles[0].contents);
     fs.renameSync(out + '.tmp', out);
-    console.log(`bench: bundled Prebid.js ${pbVersion} with esbuild ${esbuild.version} in ${Date.now() - t} ms → ${path.relative(ROOT, out)}`);
+    console.log(`bench: built ${path.relative(ROOT, out)}`);
   }
-  return { file: out, version: pbVersion, esbuild: esbuild.version, ...sizeOf(out) };
+  return { file: out, ...sizeOf(out), esbuild: esbuild.version };
 }
+
+// Prebid core from npm + TCF and US Privacy consent modules + bench/adtag-bidder.js.
+async function prebidBundle() {
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'prebid.js', 'package.json'), 'utf8')).version;
+  const b = await bundle(path.join(BENCH, 'prebid-entry.js'), `prebid-${version}`, version, {
+    bundle: true, keyFiles: [path.join(BENCH, 'prebid-entry.js'), path.join(BENCH, 'adtag-bidder.js')],
+  });
+  return { ...b, version };
+}
+const handBundle = () =>
+  bundle(path.join(BENCH, 'handwritten.js'), 'handwritten', '', { bundle: false, keyFiles: [path.join(BENCH, 'handwritten.js')] });
 
 // ---------------------------------------------------------------------------------------
 // Pages and server
 
-function pages() {
+function pages(prebidUrl) {
   const template = fs.readFileSync(path.join(BENCH, 'page.html'), 'utf8');
   const inline = (file) => `<script>\n${fs.readFileSync(path.join(BENCH, file), 'utf8')}</script>`;
-  const page = (snippet) =>
-    template.replace('<!--CMP_STUB-->', inline('cmp-stub.js')).replace('<!--TAG_SNIPPET-->', snippet);
+  const page = (snippet) => template.replace('<!--CMP_STUB-->', inline('cmp-stub.js')).replace('<!--TAG_SNIPPET-->', snippet);
   return {
     '/bench/adtag.html': page('<script async src="/adtag.js" data-publisher="12345"></script>'),
     '/bench/none.html': page('<!-- no tag: the baseline -->'),
-    '/bench/prebid.html': page(`${inline('prebid-setup.js')}\n  <script async src="/bench/prebid.js"></script>`),
+    '/bench/prebid.html': page(`${inline('prebid-setup.js')}\n  <script async src="${prebidUrl}"></script>`),
+    '/bench/hand.html': page('<script async src="/bench/hand.js" data-publisher="12345"></script>'),
   };
 }
 
-// www/server.js's own server, plus the benchmark's pages and the Prebid bundle, sent with the
-// same headers www/server.js sends for static files (no compression, `Cache-Control: no-cache`).
-async function startServer(prebidFile, eventsFile) {
+// The emulated link: every answer waits one round trip plus its place in a FIFO of gzipped
+// bytes at the link's speed. `net.profile` is switched between samples (loads run one at a time).
+const net = { profile: PROFILES.loopback, linkFreeAt: 0 };
+const gzCache = new Map();
+function gzSize(body) {
+  if (!body.length) return 0;
+  const key = createHash('sha1').update(body).digest('hex');
+  if (!gzCache.has(key)) gzCache.set(key, gzipSync(body, { level: 9 }).length);
+  return gzCache.get(key);
+}
+function shape(res) {
+  const p = net.profile;
+  if (!p.rttMs && p.mbps === Infinity) return;
+  const chunks = [];
+  const { writeHead, end } = res;
+  let head = null;
+  res.writeHead = (...args) => {
+    head = args;
+    return res;
+  };
+  res.write = (chunk, enc, cb) => {
+    if (chunk != null) chunks.push(Buffer.from(chunk, typeof enc === 'string' ? enc : undefined));
+    if (typeof enc === 'function') enc();
+    else if (typeof cb === 'function') cb();
+    return true;
+  };
+  res.end = (chunk, enc, cb) => {
+    if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.from(chunk, typeof enc === 'string' ? enc : undefined));
+    const body = Buffer.concat(chunks);
+    const now = Date.now();
+    const start = Math.max(now, net.linkFreeAt);
+    const done = start + (gzSize(body) * 8) / (p.mbps * 1000);
+    net.linkFreeAt = done;
+    setTimeout(() => {
+      if (res.destroyed) return;
+      if (head) writeHead.apply(res, head);
+      end.call(res, body);
+    }, done - now + p.rttMs);
+    return res;
+  };
+}
+
+function etagOf(buf) {
+  return '"' + createHash('sha1').update(buf).digest('base64url').slice(0, 16) + '"';
+}
+
+async function startServer(prebid, hand, prebidUrl, eventsFile) {
   const { start } = require(path.join(ROOT, 'www', 'server.js'));
-  const server = start({ port: 0, host: '127.0.0.1', eventsFile, quiet: true });
+  const server = start({ port: Number(process.env.BENCH_PORT || 0), host: '127.0.0.1', eventsFile, quiet: true });
   const [demo] = server.listeners('request');
   server.removeAllListeners('request');
-  const extra = pages();
+  const extra = pages(prebidUrl);
   server.on('request', (req, res) => {
+    shape(res);
     const pathname = (req.url || '').split('?')[0];
     let body = null;
-    let type = null;
+    let type = 'text/javascript; charset=utf-8';
+    let cache = 'no-cache';
     if (extra[pathname]) [body, type] = [Buffer.from(extra[pathname]), 'text/html; charset=utf-8'];
-    else if (pathname === '/bench/prebid.js') [body, type] = [fs.readFileSync(prebidFile), 'text/javascript; charset=utf-8'];
+    // A versioned Prebid build, as a CDN serves it (jsDelivr: a year, immutable).
+    else if (pathname === prebidUrl) [body, cache] = [fs.readFileSync(prebid.file), 'public, max-age=31536000, immutable'];
+    // The hand-written tag at one URL, short-lived like adtag's loader.
+    else if (pathname === '/bench/hand.js') [body, cache] = [fs.readFileSync(hand.file), 'public, max-age=300'];
     if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) return demo(req, res);
-    res.writeHead(200, {
-      'Content-Type': type,
-      'Content-Length': body.length,
-      'Access-Control-Allow-Origin': '*',
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    const etag = etagOf(body);
+    const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': cache, ETag: etag, 'X-Content-Type-Options': 'nosniff' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      return res.end();
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   await new Promise((resolve, reject) => {
@@ -165,19 +244,26 @@ async function startServer(prebidFile, eventsFile) {
 function initScript() {
   if (window !== window.top) return;
   const now = () => performance.now();
-  const B = { frames: [], longtasks: [], wasm: [], errors: [] };
+  const B = { frames: [], longtasks: [], loafs: [], shifts: [], lcp: null, fcp: null, wasm: [], instances: [], errors: [] };
   Object.defineProperty(window, '__bench', { value: B });
-
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) B.longtasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch (e) {
-    B.errors.push('longtask observer: ' + e.message);
+  const observe = (type, f) => {
+    try {
+      new PerformanceObserver((l) => l.getEntries().forEach(f)).observe({ type, buffered: true });
+    } catch (e) {
+      B.errors.push(type + ' observer: ' + e.message);
+    }
+  };
+  observe('longtask', (e) => B.longtasks.push({ start: e.startTime, duration: e.duration }));
+  observe('layout-shift', (e) => { if (!e.hadRecentInput) B.shifts.push({ t: e.startTime, value: e.value }); });
+  observe('largest-contentful-paint', (e) => (B.lcp = { t: e.startTime, size: e.size, el: e.element ? e.element.tagName : null }));
+  observe('paint', (e) => { if (e.name === 'first-contentful-paint') B.fcp = e.startTime; });
+  if ((PerformanceObserver.supportedEntryTypes || []).includes('long-animation-frame')) {
+    observe('long-animation-frame', (e) => B.loafs.push({
+      start: e.startTime, duration: e.duration, blocking: e.blockingDuration,
+      scripts: (e.scripts || []).map((s) => ({ url: s.sourceURL, duration: s.duration, invoker: s.invoker })),
+    }));
   }
 
-  // wasm compile/instantiate: call → settled. instantiateStreaming compiles while the bytes
-  // stream in, so its time includes the part of the download that the compile overlapped.
   const W = WebAssembly;
   for (const name of ['instantiateStreaming', 'compileStreaming', 'instantiate', 'compile']) {
     const orig = W[name];
@@ -187,19 +273,27 @@ function initScript() {
       B.wasm.push(rec);
       const p = orig.apply(W, args);
       p.then(
-        () => Object.assign(rec, { end: now(), ok: true }),
+        (r) => {
+          Object.assign(rec, { end: now(), ok: true });
+          if (r && r.instance) B.instances.push(r.instance);
+          else if (r instanceof W.Instance) B.instances.push(r);
+        },
         () => Object.assign(rec, { end: now(), ok: false }),
       );
       return p;
     };
   }
 
-  // Ad frames: every <iframe> inside a slot element, and inside a friendly (same-origin)
-  // iframe there. A frame holds the creative when it has srcdoc or a real src; its load is
-  // "the ad frame loaded". The outermost frame's insertion is "the ad frame in the DOM".
-  const EXPECT = 3;
+  // Ad frames: every <iframe> inside a slot, and inside a friendly iframe there (Prebid's).
+  let expect = 3;
   let done;
   B.done = new Promise((resolve) => (done = resolve));
+  B.expect = (n) => {
+    expect = n;
+    B.done = new Promise((resolve) => (done = resolve));
+    check();
+    return B.done;
+  };
   const seen = new WeakSet();
   const isCreative = (f) => f.hasAttribute('srcdoc') || (!!f.getAttribute('src') && f.getAttribute('src') !== 'about:blank');
   const slotOf = (el) => {
@@ -207,13 +301,12 @@ function initScript() {
     return s ? s.getAttribute('data-adtag-slot') : null;
   };
   function check() {
-    const loaded = new Set(B.frames.filter((f) => f.load != null).map((f) => f.slot));
-    if (loaded.size >= EXPECT) done(true);
+    if (B.frames.filter((f) => f.load != null).length >= expect) done(true);
   }
   function track(frame, slot, depth) {
     if (seen.has(frame)) return;
     seen.add(frame);
-    const rec = { slot, depth, dom: now(), load: null, sandbox: frame.getAttribute('sandbox') };
+    const rec = { slot, depth, dom: now(), load: null };
     B.frames.push(rec);
     frame.addEventListener('load', () => {
       if (rec.load == null && isCreative(frame)) {
@@ -241,15 +334,10 @@ function initScript() {
   watch(document, null, 0);
 
   B.collect = () => ({
-    frames: B.frames,
-    longtasks: B.longtasks,
-    wasm: B.wasm,
-    errors: B.errors,
+    frames: B.frames, longtasks: B.longtasks, loafs: B.loafs, shifts: B.shifts, lcp: B.lcp, fcp: B.fcp,
+    wasm: B.wasm.map(({ name, start, end, ok }) => ({ name, start, end, ok })), errors: B.errors,
     resources: performance.getEntriesByType('resource').map((e) => ({
-      name: e.name,
-      startTime: e.startTime,
-      responseEnd: e.responseEnd,
-      initiatorType: e.initiatorType,
+      name: e.name, startTime: e.startTime, responseEnd: e.responseEnd, transferSize: e.transferSize, initiatorType: e.initiatorType,
     })),
   });
 }
@@ -257,41 +345,43 @@ function initScript() {
 // ---------------------------------------------------------------------------------------
 // One page load
 
-const TAG_CODE = {
-  adtag: new Set(ADTAG_FILES.map(([, , url]) => url)),
-  prebid: new Set(['/bench/prebid.js']),
-  none: new Set(),
-};
-const TAG_SCRIPT = { adtag: '/adtag.js', prebid: '/bench/prebid.js', none: null };
-const BASELINE_WAIT_MS = 1000; // the page without a tag: how long after its load event to watch
-const PAGE_ASSETS = new Set(['/bench/adtag.html', '/bench/prebid.html', '/bench/none.html', '/demo.css', '/favicon.ico']);
-
-async function loadOnce(browser, base, side) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const pathOf = (u) => {
   try {
-    await context.addInitScript({ content: `(${initScript.toString()})();` });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    const requests = new Map(); // requestId → {url, type, bytes, status}
-    cdp.on('Network.requestWillBeSent', (e) => {
-      if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, type: e.type, bytes: 0, status: null, done: false });
-    });
-    cdp.on('Network.responseReceived', (e) => {
-      const r = requests.get(e.requestId);
-      if (r) r.status = e.response.status;
-    });
-    cdp.on('Network.loadingFinished', (e) => {
-      const r = requests.get(e.requestId);
-      if (r) Object.assign(r, { bytes: e.encodedDataLength, done: true });
-    });
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    await cdp.send('Performance.enable');
-    if (CPU > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU });
-    const consoleErrors = [];
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    return new URL(u).pathname;
+  } catch {
+    return u;
+  }
+};
 
+async function newContext(browser, viewportName) {
+  const v = VIEWPORTS[viewportName];
+  const context = await browser.newContext({ viewport: v.viewport, deviceScaleFactor: v.deviceScaleFactor, isMobile: v.isMobile, hasTouch: v.hasTouch });
+  await context.addInitScript({ content: `(${initScript.toString()})();` });
+  return context;
+}
+
+// Loads `side` once and waits for its ads (or a fixed time without a tag). Returns the
+// in-page data and the requests the browser made (from the network or its cache).
+async function view(page, cdp, base, side) {
+  const requests = [];
+  const onReq = (e) => requests.push({ id: e.requestId, url: e.request.url, bytes: 0, cached: false });
+  const onCached = (e) => {
+    const r = requests.find((x) => x.id === e.requestId);
+    if (r) r.cached = true;
+  };
+  const onResp = (e) => {
+    const r = requests.find((x) => x.id === e.requestId);
+    if (r) Object.assign(r, { status: e.response.status, cached: r.cached || e.response.fromDiskCache || e.response.fromPrefetchCache });
+  };
+  const onDone = (e) => {
+    const r = requests.find((x) => x.id === e.requestId);
+    if (r) r.bytes = e.encodedDataLength;
+  };
+  cdp.on('Network.requestWillBeSent', onReq);
+  cdp.on('Network.requestServedFromCache', onCached);
+  cdp.on('Network.responseReceived', onResp);
+  cdp.on('Network.loadingFinished', onDone);
+  try {
     await page.goto(`${base}/bench/${side}.html`, { waitUntil: 'load', timeout: LOAD_TIMEOUT_MS });
     let complete = true;
     if (side === 'none') await page.waitForTimeout(BASELINE_WAIT_MS);
@@ -303,123 +393,184 @@ async function loadOnce(browser, base, side) {
       await page.waitForTimeout(SETTLE_MS);
     }
     const data = await page.evaluate(() => window.__bench.collect());
-    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    return summarize(side, { complete, data, metrics, requests: [...requests.values()], consoleErrors });
+    return { complete, data, requests };
+  } finally {
+    cdp.off('Network.requestWillBeSent', onReq);
+    cdp.off('Network.requestServedFromCache', onCached);
+    cdp.off('Network.responseReceived', onResp);
+    cdp.off('Network.loadingFinished', onDone);
+  }
+}
+
+// One sample: a fresh context (cold cache), or a first view then the measured second view in
+// the same context (warm cache: "a second page view in the same visit").
+async function sample(browser, base, { side, profile, cache, viewport = 'desktop', cpu = 1, tagFiles }) {
+  const context = await newContext(browser, viewport);
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    net.profile = PROFILES.loopback;
+    if (cache === 'warm') await view(page, cdp, base, side);
+    net.profile = PROFILES[profile];
+    net.linkFreeAt = 0;
+    if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+    const v = await view(page, cdp, base, side);
+    net.profile = PROFILES.loopback;
+    return summarize(side, v, tagFiles, errors);
+  } catch (e) {
+    const msg = String((e && e.message) || e).split('\n')[0];
+    console.error(`bench: a ${side} load failed: ${msg}`);
+    return { side, complete: false, errors: [`load failed: ${msg}`] };
+  } finally {
+    net.profile = PROFILES.loopback;
+    await context.close();
+  }
+}
+
+// CLS as Chromium reports it: the largest session window (shifts < 1 s apart, ≤ 5 s long).
+function cls(shifts) {
+  let best = 0;
+  let cur = 0;
+  let first = -Infinity;
+  let last = -Infinity;
+  for (const s of shifts) {
+    if (s.t - last > 1000 || s.t - first > 5000) {
+      cur = 0;
+      first = s.t;
+    }
+    cur += s.value;
+    last = s.t;
+    best = Math.max(best, cur);
+  }
+  return best;
+}
+
+function summarize(side, { complete, data, requests }, tagFiles, errors) {
+  const tagUrls = tagFiles[side];
+  const isTag = (u) => tagUrls.has(pathOf(u));
+  const loads = data.frames.filter((f) => f.load != null).map((f) => f.load);
+  const script = data.resources.find((r) => isTag(r.name));
+  const fcp = data.fcp ?? 0;
+  const tasks = data.longtasks;
+  const tagLoafs = data.loafs.filter((l) => l.scripts.some((s) => isTag(s.url)));
+  const network = requests.filter((r) => !r.cached && !r.url.startsWith('data:'));
+  const tagReqs = (rs) => rs.filter((r) => isTag(r.url) || pathOf(r.url) === '/v1/child-directed-sites');
+  return {
+    side,
+    complete,
+    tagStart: script ? script.startTime : null,
+    firstAdLoad: loads.length ? Math.min(...loads) : null,
+    allAdsLoad: complete && loads.length ? Math.max(...loads) : null,
+    firstAdRequest: (() => {
+      const ads = data.resources.filter((r) => pathOf(r.name) === '/v1/ad');
+      return ads.length ? Math.min(...ads.map((r) => r.startTime)) : null;
+    })(),
+    cls: cls(data.shifts),
+    lcp: data.lcp ? data.lcp.t : null,
+    lcpElement: data.lcp ? data.lcp.el : null,
+    longTasks: tasks.length,
+    // TBT as Lighthouse counts it from FCP on (here: until the end of the sample).
+    tbt: sum(tasks.filter((t) => t.start >= fcp).map((t) => Math.max(0, t.duration - 50))),
+    maxTask: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
+    tagLongFrames: tagLoafs.filter((l) => l.blocking > 0).length,
+    tagBlocking: sum(tagLoafs.map((l) => l.blocking)),
+    tagScriptMs: sum(data.loafs.flatMap((l) => l.scripts.filter((s) => isTag(s.url)).map((s) => s.duration))),
+    wasmMs: (() => {
+      const w = data.wasm.filter((x) => x.ok);
+      return w.length ? sum(w.map((x) => x.end - x.start)) : null;
+    })(),
+    requests: network.length,
+    bytes: sum(network.map((r) => r.bytes)),
+    tagRoundTrips: tagReqs(network).length,
+    tagFromCache: tagReqs(requests.filter((r) => r.cached)).length,
+    paths: network.map((r) => pathOf(r.url)),
+    errors: [...data.errors, ...errors],
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory (issue 11): 1,000 refresh cycles of the 3 slots in one page.
+
+async function memory(browser, base, tagFiles) {
+  const context = await newContext(browser, 'desktop');
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`${base}/bench/adtag.html`, { waitUntil: 'load' });
+    const first = await page.evaluate((ms) => Promise.race([window.__bench.done, new Promise((r) => setTimeout(() => r(false), ms))]), LOAD_TIMEOUT_MS);
+    const has = await page.evaluate(() => !!window.adtag && typeof window.adtag.refresh === 'function');
+    if (!has) return { available: false, reason: 'adtag.refresh() is not there yet (issue 11)' };
+    if (!first) return { available: false, reason: 'the first 3 ads did not load' };
+    const measure = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = await cdp.send('Runtime.getHeapUsage');
+      const dom = await cdp.send('Memory.getDOMCounters').catch(() => ({}));
+      const wasm = await page.evaluate(() => {
+        let bytes = 0;
+        for (const i of window.__bench.instances) {
+          for (const v of Object.values(i.exports)) if (v instanceof WebAssembly.Memory) bytes += v.buffer.byteLength;
+        }
+        return bytes;
+      });
+      return { jsHeap: heap.usedSize, wasm, nodes: dom.nodes ?? null, listeners: dom.jsEventListeners ?? null };
+    };
+    const before = await measure();
+    const t = Date.now();
+    const result = await page.evaluate(async ({ cycles, ms }) => {
+      const B = window.__bench;
+      let stuck = 0;
+      for (let i = 0; i < cycles; i++) {
+        const loaded = B.frames.filter((f) => f.load != null).length;
+        const wait = B.expect(loaded + 3);
+        window.adtag.refresh();
+        const ok = await Promise.race([wait, new Promise((r) => setTimeout(() => r(false), ms))]);
+        if (!ok) stuck++;
+        // Don't keep the bench's own records of 3,000 frames alive.
+        if (B.frames.length > 30) B.frames.splice(0, B.frames.length - 6);
+      }
+      return { stuck, frames: document.querySelectorAll('iframe').length };
+    }, { cycles: CYCLES, ms: 3000 });
+    const after = await measure();
+    return { available: true, cycles: CYCLES, seconds: (Date.now() - t) / 1000, before, after, ...result };
+  } catch (e) {
+    return { available: false, reason: String((e && e.message) || e).split('\n')[0] };
   } finally {
     await context.close();
   }
 }
 
-// A load that throws (navigation timeout, crash) is a sample that did not complete; the run
-// goes on, and the output says how many there were.
-async function loadSafely(browser, base, side) {
-  try {
-    return await loadOnce(browser, base, side);
-  } catch (e) {
-    const msg = String((e && e.message) || e).split('\n')[0];
-    console.error(`bench: a ${side} load failed: ${msg}`);
-    return { side, complete: false, adRequests: [], otherPaths: [], errors: [`load failed: ${msg}`] };
-  }
-}
-
-function summarize(side, { complete, data, metrics, requests, consoleErrors }) {
-  const pathOf = (u) => {
-    try {
-      return new URL(u).pathname;
-    } catch {
-      return u;
-    }
-  };
-  const script = data.resources.find((r) => pathOf(r.name) === TAG_SCRIPT[side]);
-  const t0 = script ? script.startTime : null;
-  const rel = (t) => (t == null || t0 == null ? null : t - t0);
-
-  // Per slot: outermost frame's insertion, creative frame's load.
-  const slots = {};
-  for (const [name] of SLOTS) {
-    const frames = data.frames.filter((f) => f.slot === name);
-    const dom = frames.length ? Math.min(...frames.map((f) => f.dom)) : null;
-    const loads = frames.filter((f) => f.load != null).map((f) => f.load);
-    slots[name] = { dom: rel(dom), load: rel(loads.length ? Math.min(...loads) : null), sandbox: frames.map((f) => f.sandbox) };
-  }
-  const vals = (k) => Object.values(slots).map((s) => s[k]);
-  const allOrNull = (xs, f) => (xs.every((x) => x != null) ? f(...xs) : null);
-  const minOrNull = (xs) => (xs.some((x) => x != null) ? Math.min(...xs.filter((x) => x != null)) : null);
-
-  // Long tasks of the whole page, from navigation on: the pages are identical apart from
-  // the tag snippet, and the baseline page (no tag) shows what the page costs by itself.
-  // apart from the tag snippet, so the rest is the same for both sides).
-  const tasks = data.longtasks;
-
-  const wasm = data.wasm.filter((w) => w.end != null && w.ok);
-  const wasmMs = wasm.length ? sum(wasm.map((w) => w.end - w.start)) : null;
-
-  const code = requests.filter((r) => TAG_CODE[side].has(pathOf(r.url)));
-  const codeRes = data.resources.filter((r) => TAG_CODE[side].has(pathOf(r.name)));
-  const adRes = data.resources.filter((r) => pathOf(r.name) === '/v1/ad');
-  const other = requests.filter((r) => !TAG_CODE[side].has(pathOf(r.url)) && !PAGE_ASSETS.has(pathOf(r.url)) && !r.url.startsWith('data:'));
-  const adRequests = other.filter((r) => pathOf(r.url) === '/v1/ad').map((r) => {
-    const q = new URL(r.url).searchParams;
-    return { slot: q.get('slot'), size: q.get('size'), npa: q.get('npa'), coppa: q.get('coppa'), uid: q.has('uid') };
-  });
-
-  return {
-    side,
-    complete,
-    tagScriptStart: t0,
-    firstAdDom: minOrNull(vals('dom')),
-    allAdsDom: allOrNull(vals('dom'), Math.max),
-    firstAdLoad: minOrNull(vals('load')),
-    allAdsLoad: allOrNull(vals('load'), Math.max),
-    codeLoaded: codeRes.length ? rel(Math.max(...codeRes.map((r) => r.responseEnd))) : null,
-    firstAdRequest: adRes.length ? rel(Math.min(...adRes.map((r) => r.startTime))) : null,
-    longTasks: tasks.length,
-    tbt: sum(tasks.map((t) => Math.max(0, t.duration - 50))),
-    scriptMs: metrics.ScriptDuration != null ? metrics.ScriptDuration * 1000 : null,
-    taskMs: metrics.TaskDuration != null ? metrics.TaskDuration * 1000 : null,
-    wasmMs,
-    wasmCalls: data.wasm.map((w) => w.name),
-    codeBytesNetwork: sum(code.map((r) => r.bytes)),
-    codeRequests: code.length,
-    otherRequests: other.length,
-    otherBytesNetwork: sum(other.map((r) => r.bytes)),
-    otherPaths: other.map((r) => pathOf(r.url)),
-    adRequests,
-    slots,
-    errors: [...data.errors, ...consoleErrors],
-  };
-}
-
 // ---------------------------------------------------------------------------------------
-// CPU time of one decision: needs the wasm export `bench_decide(n)` (runs the core decision
-// n times and returns a checksum); timed here in JS. Skipped when the export is missing.
+// CPU time of one decision (wasm export `bench_decide(n)`), timed in JS.
 
-async function decisionCpu(browser, base) {
+async function decisionCpu(browser, base, tagFiles) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(`${base}/bench/adtag.html`, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.adtag && window.adtag.version, null, { timeout: LOAD_TIMEOUT_MS });
-    return await page.evaluate(async () => {
-      // The same module instance the loader initialised (same URL, same realm).
-      const m = await import(new URL('/pkg/adtag.js', location.href).href);
+    await page.goto(`${base}/bench/none.html`, { waitUntil: 'load' });
+    const [, glue, wasm] = tagFiles.adtagList;
+    return await page.evaluate(async ({ glue, wasm }) => {
+      const m = await import(glue);
+      await m.default({ module_or_path: wasm });
       if (typeof m.bench_decide !== 'function') return { available: false };
       const time = (n) => {
         const t = performance.now();
         m.bench_decide(n);
         return performance.now() - t;
       };
-      time(1000); // warm up
+      time(1000);
       let n = 1000;
       while (time(n) < 50 && n < 1e8) n *= 4;
       const runs = [];
       for (let i = 0; i < 7; i++) runs.push(time(n));
       runs.sort((a, b) => a - b);
-      const ms = runs[3];
-      return { available: true, n, msPerRun: ms, nsPerDecision: (ms * 1e6) / n };
-    });
+      return { available: true, n, nsPerDecision: (runs[3] * 1e6) / n };
+    }, { glue: glue[2], wasm: wasm[2] });
   } catch (e) {
-    return { available: false, error: String(e && e.message || e) };
+    return { available: false, error: String((e && e.message) || e) };
   } finally {
     await context.close();
   }
@@ -428,9 +579,6 @@ async function decisionCpu(browser, base) {
 // ---------------------------------------------------------------------------------------
 // Statistics and output
 
-function sum(xs) {
-  return xs.reduce((a, b) => a + b, 0);
-}
 function quantile(xs, q) {
   const v = xs.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);
   if (!v.length) return null;
@@ -439,112 +587,95 @@ function quantile(xs, q) {
   return v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (i - lo);
 }
 const median = (xs) => quantile(xs, 0.5);
-function stats(xs) {
-  return { median: median(xs), p25: quantile(xs, 0.25), p75: quantile(xs, 0.75), min: quantile(xs, 0), max: quantile(xs, 1), n: xs.filter((x) => x != null).length };
+const KEYS = ['tagStart', 'firstAdRequest', 'firstAdLoad', 'allAdsLoad', 'cls', 'lcp', 'longTasks', 'tbt', 'maxTask', 'tagLongFrames', 'tagBlocking', 'tagScriptMs', 'wasmMs', 'requests', 'bytes', 'tagRoundTrips', 'tagFromCache'];
+function aggregate(samples) {
+  const out = { n: samples.length, incomplete: samples.filter((s) => !s.complete).length };
+  for (const k of KEYS) out[k] = median(samples.map((s) => s[k]));
+  out.allAdsP25 = quantile(samples.map((s) => s.allAdsLoad), 0.25);
+  out.allAdsP75 = quantile(samples.map((s) => s.allAdsLoad), 0.75);
+  out.errors = [...new Set(samples.flatMap((s) => s.errors || []))].slice(0, 5);
+  out.paths = samples[0] ? samples[0].paths : [];
+  return out;
 }
 
 const int = (v) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
-const count = (v) => (v == null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
-const ms1 = (v) => (v == null ? '—' : v < 10 ? v.toFixed(2) : v.toFixed(1));
-const ratio = (p, a) => {
-  if (p == null || a == null) return '—';
-  if (a === 0) return p === 0 ? '1×' : '∞';
-  const q = p / a;
-  return `${q.toFixed(q >= 10 ? 0 : q >= 2 ? 1 : 2)}×`;
-};
+const ms = (v) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
+const num = (v, d = 2) => (v == null ? '—' : v.toFixed(d));
+const ratio = (a, b) => (a == null || b == null || b === 0 ? '—' : (a / b).toFixed(2));
+
+// The physical floor on a profile: page → tag → ad, three round trips, and the page's and the
+// three ad answers' bytes at the link's speed (a tag of zero bytes).
+function floorMs(p, floorBytes) {
+  if (p.mbps === Infinity) return null;
+  return 3 * p.rttMs + (floorBytes * 8) / (p.mbps * 1000);
+}
 
 function render(r) {
-  const A = r.adtag;
-  const P = r.prebid;
-  const Z = r.none;
-  const minus = (a, b) => (a == null || b == null ? null : Math.max(0, a - b));
-  const rows = [
-    ['Tag code, raw bytes (adtag: loader + glue + wasm)', int(A.size.raw), int(P.size.raw), ratio(P.size.raw, A.size.raw)],
-    ['Tag code, gzip -9 bytes', int(A.size.gzip), int(P.size.gzip), ratio(P.size.gzip, A.size.gzip)],
-    ['Tag code transferred (network¹)', int(A.codeBytesNetwork.median), int(P.codeBytesNetwork.median), ratio(P.codeBytesNetwork.median, A.codeBytesNetwork.median)],
-    ['Tag code requests', int(A.codeRequests.median), int(P.codeRequests.median), ''],
-    ['Other requests by the tag (count / bytes)', `${int(A.otherRequests.median)} / ${int(A.otherBytesNetwork.median)}`, `${int(P.otherRequests.median)} / ${int(P.otherBytesNetwork.median)}`, ''],
-    ['Tag start² → all tag code downloaded, ms', ms1(A.codeLoaded.median), ms1(P.codeLoaded.median), ratio(P.codeLoaded.median, A.codeLoaded.median)],
-    ['Tag start → first /v1/ad request sent, ms', ms1(A.firstAdRequest.median), ms1(P.firstAdRequest.median), ratio(P.firstAdRequest.median, A.firstAdRequest.median)],
-    ['Tag start → first ad frame in DOM, ms', ms1(A.firstAdDom.median), ms1(P.firstAdDom.median), ratio(P.firstAdDom.median, A.firstAdDom.median)],
-    ['Tag start → all 3 ad frames in DOM, ms', ms1(A.allAdsDom.median), ms1(P.allAdsDom.median), ratio(P.allAdsDom.median, A.allAdsDom.median)],
-    ['Tag start → first ad frame loaded, ms', ms1(A.firstAdLoad.median), ms1(P.firstAdLoad.median), ratio(P.firstAdLoad.median, A.firstAdLoad.median)],
-    ['Tag start → all 3 ad frames loaded, ms', ms1(A.allAdsLoad.median), ms1(P.allAdsLoad.median), ratio(P.allAdsLoad.median, A.allAdsLoad.median)],
-    ['Long tasks > 50 ms, whole page³ (count)', count(A.longTasks.median), count(P.longTasks.median), ratio(P.longTasks.median, A.longTasks.median), count(Z.longTasks.median)],
-    ['Total blocking time, whole page³, ms', ms1(A.tbt.median), ms1(P.tbt.median), ratio(P.tbt.median, A.tbt.median), ms1(Z.tbt.median)],
-    ['Main-thread script time, whole page³, ms', ms1(A.scriptMs.median), ms1(P.scriptMs.median), ratio(P.scriptMs.median, A.scriptMs.median), ms1(Z.scriptMs.median)],
-    ['Main-thread task time, whole page³, ms', ms1(A.taskMs.median), ms1(P.taskMs.median), ratio(P.taskMs.median, A.taskMs.median), ms1(Z.taskMs.median)],
-    ...(() => {
-      const a = minus(A.taskMs.median, Z.taskMs.median);
-      const p = minus(P.taskMs.median, Z.taskMs.median);
-      return [['Main-thread task time added by the tag (vs no tag), ms', ms1(a), ms1(p), ratio(p, a)]];
-    })(),
-    ['wasm compile + instantiate⁴, ms', ms1(A.wasmMs.median), 'n/a (no wasm)', ''],
-    [
-      'CPU time of one decision⁵',
-      r.decision.available ? `${r.decision.nsPerDecision < 1000 ? r.decision.nsPerDecision.toFixed(0) + ' ns' : (r.decision.nsPerDecision / 1000).toFixed(2) + ' µs'}` : 'not measured (no `bench_decide` export yet)',
-      'n/a',
-      '',
-    ],
-  ];
-  const table = [
-    '| metric (median of ' + r.config.n + ' loads per side) | adtag | Prebid.js | Prebid / adtag | page without a tag |',
-    '|---|---:|---:|---:|---:|',
-    ...rows.map((row) => `| ${[...row, ...Array(5 - row.length).fill('')].join(' | ')} |`),
-  ].join('\n');
-
-  const adtagParts = A.size.parts.map((p) => `${p.part} ${int(p.raw)} B (${int(p.gzip)} gz)`).join(', ');
-  const flags = (side) => {
-    const reqs = r.samples[side].flatMap((s) => s.adRequests);
-    const uniq = [...new Set(reqs.map((q) => `npa=${q.npa} coppa=${q.coppa}${q.uid ? ' uid' : ''}`))];
-    return uniq.join('; ') || 'none seen';
-  };
-  const otherPaths = (side) => {
-    const counts = {};
-    for (const s of r.samples[side]) for (const p of s.otherPaths) counts[p] = (counts[p] || 0) + 1;
-    return Object.entries(counts).map(([p, c]) => `${p} ×${+(c / r.samples[side].length).toFixed(1)}`).join(', ') || 'none';
-  };
-  const incomplete = (side) => r.samples[side].filter((s) => !s.complete).length;
-
-  const notes = [
-    `**Setup.** ${r.env.chromium} (headless, ${r.env.cpuModel}, ${r.env.cores} cores), Node ${r.env.node}, ${r.env.date}. ` +
-      `${r.config.n} loads per side after ${r.config.warmup} warm-up load(s) per side, alternating A/B (order flipped every round), ` +
-      `each in a fresh browser context with the HTTP cache disabled. Network: loopback to the in-process demo server (www/server.js), ` +
-      `HTTP/1.1, no compression, no throttling; CPU throttling: ${r.config.cpu > 1 ? r.config.cpu + '×' : 'none'}. ` +
-      `Page, tag code and /v1/ad are all served from the same origin.`,
-    `**The page** (bench/page.html, both sides): the demo article, three slots (top 728x90, inline 300x250, side 300x250), ` +
-      `and a minimal consent platform inlined in the page (bench/cmp-stub.js): IAB TCF v2.2 answering at once "GDPR does not apply" ` +
-      `(tcloaded) and US Privacy "1YNN". Without a CMP Prebid's TCF module cancels the auction outright, so both sides get one.`,
-    `**adtag** (${r.adtag.version ? 'v' + r.adtag.version + ', ' : ''}${adtagParts}): the publisher snippet ` +
-      '`<script async src="/adtag.js" data-publisher="12345">`; does everything it does in production: the privacy decision ' +
-      `(consent platforms, child-directed list), one /v1/ad request per slot, sandboxed \`<iframe srcdoc>\` per ad, beacons when collection is allowed. ` +
-      `Ad requests seen: ${flags('adtag')}. Other requests per load: ${otherPaths('adtag')}.`,
-    `**Prebid.js** ${r.prebid.version} (bundled by esbuild ${r.prebid.esbuild}, minified IIFE, Prebid's default build options: ` +
-      `core + consentManagementTcf + consentManagementUsp + bench/adtag-bidder.js, a minimal bidder adapter for the same /v1/ad): ` +
-      `the page queues \`setConfig({consentManagement: {gdpr: {cmpApi: 'iab', timeout: 200}, usp: {cmpApi: 'iab', timeout: 100}}})\`, ` +
-      `three banner ad units, one \`requestBids({timeout: 2000})\`, and renders each winning bid with \`pbjs.renderAd\` into a friendly iframe in its slot ` +
-      `(Prebid's display renderer puts the creative in an \`<iframe srcdoc>\` inside it), as in Prebid's no-ad-server example (bench/prebid-setup.js). ` +
-      `No ad server, no analytics, no user sync, no user-id modules. Ad requests seen: ${flags('prebid')}. Other requests per load: ${otherPaths('prebid')}.`,
-    `¹ Sum of CDP \`Network.loadingFinished\` encodedDataLength for the tag's code files (the demo server does not compress, so this is about the raw size plus headers). ` +
-      `² Tag start = \`startTime\` of the tag script's PerformanceResourceTiming entry (adtag.js / prebid.js). An ad frame is "in the DOM" when the outermost iframe is inserted into its slot ` +
-      `(MutationObserver), and "loaded" at the \`load\` event of the iframe that holds the creative. ` +
-      `³ From navigation until ${SETTLE_MS} ms after the last ad frame loaded (page without a tag: ${BASELINE_WAIT_MS} ms after its load event; ${r.config.baselineLoads} loads, interleaved): ` +
-      `CDP Performance.getMetrics ScriptDuration / TaskDuration, and PerformanceObserver 'longtask' (buffered), TBT = Σ(duration − 50 ms). The pages differ only in the tag snippet. ` +
-      `⁴ WebAssembly.instantiateStreaming (or instantiate) call → settled, wrapped by an init script; streaming compiles while the wasm downloads, so this includes the overlapped download. ` +
-      `⁵ The core's decision in a loop in the browser (wasm export \`bench_decide(n)\`, timed in JS).`,
-  ];
-  const iqr = (s) => (s.p25 == null ? '—' : `${ms1(s.p25)}–${ms1(s.p75)}`);
-  notes.push(
-    `Spread (p25–p75), tag start → all 3 ad frames loaded: adtag ${iqr(A.allAdsLoad)} ms, Prebid.js ${iqr(P.allAdsLoad)} ms; ` +
-      `total blocking time: adtag ${iqr(A.tbt)} ms, Prebid.js ${iqr(P.tbt)} ms. Every sample is in results.json.`,
-  );
-  const warn = [];
-  for (const side of ['adtag', 'prebid']) {
-    if (incomplete(side)) warn.push(`**Warning:** ${incomplete(side)} of ${r.config.n} ${side} loads did not load all 3 ad frames within ${LOAD_TIMEOUT_MS / 1000} s.`);
-    const errs = [...new Set(r.samples[side].flatMap((s) => s.errors))];
-    if (errs.length) warn.push(`Console errors on the ${side} page: ${errs.slice(0, 5).map((e) => '`' + e.slice(0, 200).replace(/`/g, "'") + '`').join('; ')}`);
+  const out = [];
+  const sz = r.sizes;
+  out.push(`## Performance: adtag, Prebid.js and a hand-written tag\n`);
+  out.push(`Tag code, gzip -9: adtag ${int(sz.adtag.gzip)} B (${sz.adtag.parts.map((p) => `${p.part} ${int(p.gzip)}`).join(' + ')}), ` +
+    `Prebid.js ${r.prebid.version} ${int(sz.prebid.gzip)} B, hand-written JS tag ${int(sz.hand.gzip)} B.\n`);
+  if (r.speed) {
+    out.push(`### Time to ads (navigation → all 3 ad frames loaded, median of ${r.config.n} per cell, desktop, no CPU throttling)\n`);
+    out.push('| network | cache | adtag ms | Prebid.js ms | hand-written ms | adtag / Prebid | adtag / hand-written | floor ms (page → tag → ad) | adtag round trips for its files + list / from cache |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const row of r.speed) {
+      const [a, p, h] = SIDES.map((s) => row[s]);
+      out.push(`| ${PROFILES[row.profile].label} | ${row.cache} | ${ms(a.allAdsLoad)} | ${ms(p.allAdsLoad)} | ${ms(h.allAdsLoad)} | ${ratio(a.allAdsLoad, p.allAdsLoad)} | ${ratio(a.allAdsLoad, h.allAdsLoad)} | ` +
+        `${row.cache === 'cold' ? ms(floorMs(PROFILES[row.profile], r.floorBytes)) : '—'} | ${int(a.tagRoundTrips)} / ${int(a.tagFromCache)} |`);
+    }
+    out.push('');
+    out.push('| network | cache | tag script requested at (adtag / Prebid / hand) ms | first /v1/ad sent at ms | bytes over the network (adtag / Prebid / hand) |');
+    out.push('|---|---|---|---|---|');
+    for (const row of r.speed) {
+      const f = (k, fmt) => SIDES.map((s) => fmt(row[s][k])).join(' / ');
+      out.push(`| ${row.profile} | ${row.cache} | ${f('tagStart', ms)} | ${f('firstAdRequest', ms)} | ${f('bytes', int)} |`);
+    }
+    out.push('');
   }
-  return `## adtag vs Prebid.js\n\n${table}\n\n${[...notes, ...warn].join('\n\n')}\n\nReproduce: \`npm run bench\` (\`BENCH_N=30\`, \`BENCH_CPU=4\` for 4× CPU throttling).\n`;
+  if (r.cwv) {
+    out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling, loopback, median of ${r.config.cwvN} per cell)\n`);
+    out.push('| viewport | page | CLS | LCP ms | long tasks | TBT ms | longest task ms | long frames with the tag\'s script | their blocking ms | tag script ms | ads loaded ms |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const row of r.cwv) {
+      for (const side of ['none', ...SIDES]) {
+        const s = row[side];
+        out.push(`| ${VIEWPORTS[row.viewport].label} | ${SIDE_NAME[side]} | ${num(s.cls, 3)} | ${ms(s.lcp)} | ${num(s.longTasks, 1)} | ${ms(s.tbt)} | ${ms(s.maxTask)} | ` +
+          `${side === 'none' ? '—' : num(s.tagLongFrames, 1)} | ${side === 'none' ? '—' : ms(s.tagBlocking)} | ${side === 'none' ? '—' : ms(s.tagScriptMs)} | ${side === 'none' ? '—' : ms(s.allAdsLoad)} |`);
+      }
+    }
+    out.push('');
+  }
+  if (r.memory) {
+    const m = r.memory;
+    out.push('### Memory over refreshes (issue 11)\n');
+    if (!m.available) out.push(`Not measured: ${m.reason}.\n`);
+    else {
+      const mb = (b) => (b / 1048576).toFixed(2);
+      out.push(`${m.cycles} cycles of \`adtag.refresh()\` (3 slots) in ${m.seconds.toFixed(0)} s, ${m.stuck} cycles without 3 new ad loads within 3 s: ` +
+        `wasm memory ${mb(m.before.wasm)} → ${mb(m.after.wasm)} MB, JS heap (after GC) ${mb(m.before.jsHeap)} → ${mb(m.after.jsHeap)} MB, ` +
+        `DOM nodes ${m.before.nodes} → ${m.after.nodes}, JS event listeners ${m.before.listeners} → ${m.after.listeners}, iframes at the end ${m.frames}.\n`);
+    }
+  }
+  if (r.decision && r.decision.available) out.push(`CPU time of one privacy decision (wasm \`bench_decide\`): ${r.decision.nsPerDecision.toFixed(0)} ns.\n`);
+  out.push(`**How.** ${r.env.chromium} headless on ${r.env.cpuModel} (${r.env.cores} cores), Node ${r.env.node}, ${r.env.date}. ` +
+    'One page for every side (bench/page.html: the demo article, three slots 728x90 / 300x250 / 300x250, a CMP stub answering TCF "GDPR does not apply" and US Privacy "1YNN"); only the tag snippet differs. ' +
+    'The network is emulated in the bench\'s server, the same for every side: each answer waits one round trip plus its gzipped size at the link speed, the link shared by all answers in order; no TCP/TLS handshake is modelled (one more round trip per new connection on a real network, for every side). ' +
+    'Cold: a fresh browser context. Warm: the second view of the page in the same context; every file is served with the headers a deployment would send ' +
+    '(adtag: loader `max-age=300` + ETag, glue and wasm content-hashed `immutable`, the site list `max-age=3600` + ETag; Prebid.js as a versioned CDN file, `immutable`; the hand-written tag `max-age=300`; pages `no-cache` + ETag, ads `no-store`). ' +
+    'Prebid.js: core + TCF + US Privacy consent modules + a minimal bidder for the same /v1/ad (bench/adtag-bidder.js), rendered with `pbjs.renderAd` as in its no-ad-server example. ' +
+    'Hand-written: bench/handwritten.js, the same decision inputs and requests without wasm (no viewability, no live consent). ' +
+    'Floor: three round trips (page → tag → ad) plus the page\'s and the ads\' bytes at the link speed, i.e. a tag of zero bytes that needs no list. ' +
+    'CWV: CLS is the largest session window of layout-shift entries; TBT sums long tasks after FCP; the tag\'s share is from long-animation-frame script attribution (frames with a script from the tag\'s files, their blocking time, and the time in those scripts).\n');
+  for (const side of SIDES) {
+    const inc = (r.speed || []).map((row) => row[side].incomplete).reduce((a, b) => a + b, 0);
+    if (inc) out.push(`**Warning:** ${inc} ${SIDE_NAME[side]} samples did not load all 3 ads within ${LOAD_TIMEOUT_MS / 1000} s.\n`);
+    const errs = [...new Set((r.speed || []).flatMap((row) => row[side].errors))];
+    if (errs.length) out.push(`Console errors (${SIDE_NAME[side]}): ${errs.slice(0, 3).map((e) => '`' + e.slice(0, 160).replace(/`/g, "'") + '`').join('; ')}\n`);
+  }
+  out.push('Reproduce: `npm run bench` (`-- --profiles slow4g --cache cold --n 10`, `--only cwv`, `--only memory`).\n');
+  return out.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -552,79 +683,106 @@ function render(r) {
 async function main() {
   const started = Date.now();
   const { chromium } = require('@playwright/test');
-  const adtag = adtagSizes();
+  const adtagList = adtagFiles();
+  const adtagSize = (() => {
+    const parts = adtagList.map(([part, file]) => ({ part, file, ...sizeOf(path.join(ROOT, file)) }));
+    return { parts, raw: sum(parts.map((p) => p.raw)), gzip: sum(parts.map((p) => p.gzip)) };
+  })();
   const prebid = await prebidBundle();
+  const hand = await handBundle();
+  const prebidUrl = `/bench/prebid-${prebid.version}.${path.basename(prebid.file).split('-').pop()}`;
+  const tagFiles = {
+    adtag: new Set(adtagList.map(([, , url]) => url)),
+    prebid: new Set([prebidUrl]),
+    hand: new Set(['/bench/hand.js']),
+    none: new Set(),
+    adtagList,
+  };
   fs.mkdirSync(RESULTS, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'adtag-bench-'));
-  const server = await startServer(prebid.file, path.join(tmp, 'events.jsonl'));
+  const server = await startServer(prebid, hand, prebidUrl, path.join(tmp, 'events.jsonl'));
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const samples = { adtag: [], prebid: [], none: [] };
-  // The page without a tag, for the main-thread figures: a third as many loads (at least 5).
-  const baselineLoads = Math.max(Math.min(N, 5), Math.ceil(N / 3));
-  const baselineIn = (i) => Math.floor(((i + 1) * baselineLoads) / N) > Math.floor((i * baselineLoads) / N);
-  try {
-    console.log(`bench: ${N} loads per side (+${WARMUP} warm-up), ${baselineLoads} of the page without a tag, ${browser.version()}, server ${base}`);
-    for (let i = 0; i < WARMUP; i++) for (const side of ['adtag', 'prebid']) await loadSafely(browser, base, side);
-    for (let i = 0; i < N; i++) {
-      const order = i % 2 ? ['prebid', 'adtag'] : ['adtag', 'prebid'];
-      for (const side of order) samples[side].push(await loadSafely(browser, base, side));
-      if (baselineIn(i)) samples.none.push(await loadSafely(browser, base, 'none'));
-      if ((i + 1) % 10 === 0 || i + 1 === N) process.stdout.write(`bench: ${i + 1}/${N} rounds\n`);
+  // The floor's bytes: the page and three ad answers, gzipped.
+  const floorBytes = await (async () => {
+    const html = Buffer.from(pages(prebidUrl)['/bench/none.html']);
+    let b = gzSize(html);
+    for (const [slot, size] of SLOTS) {
+      const r = await fetch(`${base}/v1/ad?pub=12345&slot=${slot}&size=${size}&url=x&npa=0&coppa=0`);
+      b += gzSize(Buffer.from(await r.arrayBuffer()));
     }
-    const decision = await decisionCpu(browser, base);
-    const version = await (async () => {
-      const ctx = await browser.newContext();
-      try {
-        const p = await ctx.newPage();
-        await p.goto(`${base}/bench/adtag.html`);
-        return await p.waitForFunction(() => window.adtag && window.adtag.version, null, { timeout: 5000 }).then((h) => h.jsonValue());
-      } catch {
-        return null;
-      } finally {
-        await ctx.close();
+    return b;
+  })();
+  const result = {
+    config: { n: N, cwvN: CWV_N, cwvCpu: CWV_CPU, profiles: PROFILE_NAMES, caches: CACHES, only: ONLY },
+    env: {
+      chromium: `Chromium ${browser.version()}`,
+      cpuModel: os.cpus()[0]?.model?.trim() || 'unknown CPU',
+      cores: os.cpus().length,
+      node: process.version,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    },
+    sizes: { adtag: adtagSize, prebid: { raw: prebid.raw, gzip: prebid.gzip }, hand: { raw: hand.raw, gzip: hand.gzip } },
+    prebid: { version: prebid.version },
+    floorBytes,
+    samples: {},
+  };
+  try {
+    console.log(`bench: ${browser.version()}, server ${base}; adtag ${adtagSize.gzip} B gz, Prebid.js ${prebid.gzip} B gz, hand-written ${hand.gzip} B gz`);
+    // A warm-up load per side (first compile of everything in the browser process).
+    for (const side of SIDES) await sample(browser, base, { side, profile: 'loopback', cache: 'cold', tagFiles });
+    if (ONLY.includes('speed')) {
+      result.speed = [];
+      for (const profile of PROFILE_NAMES) {
+        for (const cache of CACHES) {
+          const got = { adtag: [], prebid: [], hand: [] };
+          for (let i = 0; i < N; i++) {
+            const order = i % 2 ? [...SIDES].reverse() : SIDES;
+            for (const side of order) got[side].push(await sample(browser, base, { side, profile, cache, tagFiles }));
+          }
+          const row = { profile, cache };
+          for (const side of SIDES) row[side] = aggregate(got[side]);
+          result.speed.push(row);
+          result.samples[`${profile}-${cache}`] = got;
+          console.log(`bench: ${profile} ${cache}: adtag ${ms(row.adtag.allAdsLoad)} ms, Prebid.js ${ms(row.prebid.allAdsLoad)} ms, hand-written ${ms(row.hand.allAdsLoad)} ms`);
+        }
       }
-    })();
-
-    const agg = (side) => {
-      const keys = ['codeLoaded', 'firstAdRequest', 'firstAdDom', 'allAdsDom', 'firstAdLoad', 'allAdsLoad', 'longTasks', 'tbt', 'scriptMs', 'taskMs', 'wasmMs', 'codeBytesNetwork', 'codeRequests', 'otherRequests', 'otherBytesNetwork', 'tagScriptStart'];
-      return Object.fromEntries(keys.map((k) => [k, stats(samples[side].map((s) => s[k]))]));
-    };
-    const result = {
-      config: { n: N, baselineLoads: samples.none.length, warmup: WARMUP, cpu: CPU, settleMs: SETTLE_MS, slots: SLOTS.map(([s, z]) => `${s} ${z}`) },
-      env: {
-        chromium: `Chromium ${browser.version()}`,
-        cpuModel: os.cpus()[0]?.model?.trim() || 'unknown CPU',
-        cores: os.cpus().length,
-        node: process.version,
-        date: new Date().toISOString().slice(0, 10),
-      },
-      adtag: { version, size: adtag, ...agg('adtag') },
-      prebid: {
-        version: prebid.version,
-        esbuild: prebid.esbuild,
-        modules: ['consentManagementTcf', 'consentManagementUsp', 'adtagBidAdapter (bench/adtag-bidder.js)'],
-        bundle: path.relative(ROOT, prebid.file),
-        size: { raw: prebid.raw, gzip: prebid.gzip },
-        ...agg('prebid'),
-      },
-      none: { loads: samples.none.length, ...agg('none') },
-      decision,
-      samples,
-    };
+    }
+    if (ONLY.includes('cwv')) {
+      result.cwv = [];
+      for (const viewport of Object.keys(VIEWPORTS)) {
+        const got = { none: [], adtag: [], prebid: [], hand: [] };
+        for (let i = 0; i < CWV_N; i++) {
+          for (const side of ['none', ...SIDES]) got[side].push(await sample(browser, base, { side, profile: 'loopback', cache: 'cold', viewport, cpu: CWV_CPU, tagFiles }));
+        }
+        const row = { viewport };
+        for (const side of Object.keys(got)) row[side] = aggregate(got[side]);
+        result.cwv.push(row);
+        result.samples[`cwv-${viewport}`] = got;
+        console.log(`bench: CWV ${viewport}: CLS none ${num(row.none.cls, 3)} adtag ${num(row.adtag.cls, 3)} Prebid ${num(row.prebid.cls, 3)} hand ${num(row.hand.cls, 3)}; ` +
+          `long tasks adtag ${row.adtag.longTasks} (with the tag's script: ${row.adtag.tagLongFrames})`);
+      }
+    }
+    if (ONLY.includes('memory')) {
+      result.memory = await memory(browser, base, tagFiles);
+      console.log(`bench: memory: ${result.memory.available ? 'measured' : 'skipped (' + result.memory.reason + ')'}`);
+    }
+    if (ONLY.includes('decision')) result.decision = await decisionCpu(browser, base, tagFiles);
     const md = render(result);
     fs.writeFileSync(path.join(RESULTS, 'results.md'), md);
-    fs.writeFileSync(path.join(RESULTS, 'results.json'), JSON.stringify(result, null, 2) + '\n');
+    fs.writeFileSync(path.join(RESULTS, 'results.json'), JSON.stringify(result, null, 1) + '\n');
     console.log('\n' + md);
-    console.log(`bench: wrote ${path.relative(ROOT, path.join(RESULTS, 'results.md'))} and results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    for (const side of ['adtag', 'prebid']) {
-      if (!samples[side].some((s) => s.complete)) {
-        console.error(`bench: no ${side} load rendered all 3 ads: the comparison is meaningless (see the errors above and in results.json)`);
-        process.exitCode = 1;
+    console.log(`bench: wrote bench/results/results.md and results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    for (const row of result.speed || []) {
+      for (const side of SIDES) {
+        if (row[side].incomplete === row[side].n) {
+          console.error(`bench: no ${side} load rendered all 3 ads on ${row.profile}/${row.cache}: the comparison is meaningless`);
+          process.exitCode = 1;
+        }
       }
     }
   } finally {
@@ -635,12 +793,13 @@ async function main() {
   }
 }
 
-// `--render`: rewrite results.md from results.json (after changing the table's format).
 if (process.argv.includes('--render')) {
   const md = render(JSON.parse(fs.readFileSync(path.join(RESULTS, 'results.json'), 'utf8')));
   fs.writeFileSync(path.join(RESULTS, 'results.md'), md);
   console.log(md);
-} else main().catch((e) => {
-  console.error('bench: ' + (e && e.stack || e));
-  process.exit(1);
-});
+} else {
+  main().catch((e) => {
+    console.error('bench: ' + ((e && e.stack) || e));
+    process.exit(1);
+  });
+}

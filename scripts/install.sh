@@ -14,12 +14,28 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian's Chromium and its matching driver (browser tests and end-to-end tests).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# 2. The engines a visitor uses, from Debian, each with its WebDriver: Chromium
+#    (chromium-driver matches it), Firefox ESR (its geckodriver comes from crates.io, step 6)
+#    and WebKitGTK (webkit2gtk-driver: WebKitWebDriver and MiniBrowser, which has no headless
+#    mode and draws into Xvfb). Only what is missing; apt's index is refreshed once.
+apt_missing() { # command:package ...
+  for want in "$@"; do command -v "${want%%:*}" >/dev/null 2>&1 || echo "${want#*:}"; done
+}
+apt_install() { # [apt options] packages...
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  say "apt-get install chromium chromium-driver"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  if [ -z "${apt_updated:-}" ]; then $sudo apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+mapfile -t browsers < <(apt_missing chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr)
+if [ ${#browsers[@]} -gt 0 ]; then
+  say "apt-get install ${browsers[*]}"
+  apt_install "${browsers[@]}"
+fi
+mapfile -t webkit < <(apt_missing WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb)
+if [ ${#webkit[@]} -gt 0 ]; then
+  say "apt-get install --no-install-recommends ${webkit[*]}"
+  # Without recommends: they would pull in a desktop's worth for a driver and a virtual display.
+  apt_install --no-install-recommends "${webkit[@]}"
 fi
 
 # 3. wasm-pack, pinned.
@@ -44,4 +60,19 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
    || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 6. cargo-fuzz, for the fuzz targets in fuzz/ (`npm run fuzz`, and the short pass of
+#    `npm test`). It runs on stable with RUSTC_BOOTSTRAP=1 (toolchain.md, "Fuzzing on stable").
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "cargo install cargo-fuzz"
+  cargo install cargo-fuzz --locked
+fi
+
+# 7. geckodriver (Firefox's WebDriver), pinned: Debian has no package of it, and a prebuilt
+#    one can't be downloaded here (wasm-pack would try).
+gecko=$(geckodriver --version 2>/dev/null || true) # several lines: no early-closing grep -q
+if [[ "$gecko" != "geckodriver 0.37.1"* ]]; then
+  say "cargo install geckodriver 0.37.1"
+  cargo install geckodriver --version 0.37.1 --locked
 fi

@@ -28,10 +28,14 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-/// A small allocator instead of dlmalloc (see `web::alloc`).
+/// lol_alloc's free list instead of std's dlmalloc: a few hundred bytes of code, and a crate
+/// others maintain and test rather than our own unsafe code.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: web::alloc::Allocator = web::alloc::Allocator::new();
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, the only case in
+// which AssumeSingleThreaded is sound.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// The release build's panic handler (`--features standalone`, scripts/build.sh only: the
 /// browser tests link std, which brings its own). A panic logs one fixed line and traps.

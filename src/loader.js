@@ -1,7 +1,11 @@
 /*! adtag loader: a classic script, as publishers paste it. It finds its own <script>, starts
- * downloading the wasm at once (in parallel with the JS glue), hands the script element to
- * the wasm module, keeps window.adtag.cmd working before and after load, and never throws
- * into the page. Everything else (config, the privacy decision, ads, beacons) is in Rust. */
+ * the child-directed site list request and the wasm's streaming compile at once (in parallel
+ * with the JS glue), hands the script element and the list request to the wasm module, keeps
+ * window.adtag.cmd working before and after load, and never throws into the page. Everything
+ * else (config, the privacy decision, ads, beacons) is in Rust.
+ * ADTAG_GLUE and ADTAG_WASM are the content-hashed file names, filled in by scripts/build.sh:
+ * the loader is the only short-lived file, and a glue and a wasm from two deployments never
+ * meet. */
 (function () {
   var w = window;
   var c = w.console;
@@ -27,10 +31,29 @@
     }
     if (!me || !me.src) throw new Error('cannot find its own <script src=".../adtag.js"> element');
     var pkg = new URL('pkg/', me.src);
-    // Start the wasm download now, so that it overlaps the glue's download; the glue then
-    // compiles it while it streams in (instantiateStreaming).
-    var wasm = fetch(new URL('adtag_bg.wasm', pkg), { credentials: 'omit' });
-    import(new URL('adtag.js', pkg).href)
+    // The site list first (a few bytes): it carries nothing about the visitor (SPEC §2 allows it
+    // before the config is validated), so it overlaps the wasm instead of following it. Same
+    // endpoint rule as the config (adtag.config.endpoint < data-endpoint < the script's origin);
+    // the wasm uses this answer only if it would have asked exactly this URL.
+    var list;
+    try {
+      var cfg = tag.config;
+      var raw = cfg && typeof cfg == 'object' && typeof cfg.endpoint == 'string' ? cfg.endpoint : me.getAttribute('data-endpoint');
+      var ep = raw != null ? new URL(raw.trim()) : new URL(me.src);
+      if (/^https?:$/.test(ep.protocol)) {
+        var url = ep.origin + (raw != null ? ep.pathname.replace(/\/+$/, '') : '') +
+          '/v1/child-directed-sites?host=' + encodeURIComponent(location.hostname);
+        var ac = new AbortController();
+        list = [url, fetch(url, { credentials: 'omit', signal: ac.signal }), ac];
+        list[1].catch(function () { /* the wasm reports it */ });
+      }
+    } catch (_) { /* no early list: the wasm asks itself */ }
+    // The wasm compiles while it streams in, from here, whether or not the glue has arrived
+    // (a server sending the wrong MIME type gets the glue's own fallback).
+    var wasmUrl = new URL(ADTAG_WASM, pkg);
+    var get = function () { return fetch(wasmUrl, { credentials: 'omit' }); };
+    var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
+    import(new URL(ADTAG_GLUE, pkg).href)
       .then(function (m) {
         return m.default({ module_or_path: wasm }).then(function () { return m; });
       })
@@ -49,7 +72,7 @@
         tag.signals = guard(m.signals);
         tag.slots = guard(m.slots);
         tag.version = m.version();
-        if (m.start(me) !== 0) return; // bad config: already reported, the tag does nothing
+        if (m.start(me, list) !== 0) return; // bad config: already reported, the tag does nothing
         // Functions queued before the tag was ready run now, in order; later pushes run at once.
         queue.push = function () {
           for (var i = 0; i < arguments.length; i++) run(arguments[i]);

@@ -450,57 +450,35 @@ const HEAD: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><base tar
     <style>html,body{margin:0;padding:0;overflow:hidden}</style></head><body>";
 
 #[test]
-fn srcdoc_without_click() {
+fn srcdoc_is_the_creative_under_a_reset_head() {
     let p = plan("a", "<img src=x>", 300, 250, None);
-    assert_eq!(
-        ad::srcdoc(&p, "tok"),
-        format!("{HEAD}<img src=x></body></html>")
-    );
+    assert_eq!(ad::srcdoc(&p), format!("{HEAD}<img src=x></body></html>"));
 }
 
 #[test]
-fn srcdoc_with_click() {
-    let p = plan(
-        "a",
-        "<div>ad",
-        300,
-        250,
-        Some("https://adv.example/land?a=1&b=2"),
-    );
-    let doc = ad::srcdoc(&p, "n0nce");
-    let script = "<script>document.addEventListener(\"click\",function(e){e.preventDefault();\
-        window.open(\"https://adv.example/land?a=1\\u0026b=2\",\"_blank\",\"noopener\");\
-        parent.postMessage({adtag:\"click\",token:\"n0nce\"},\"*\")},true)</script>";
-    assert_eq!(doc, format!("{HEAD}{script}<div>ad</body></html>"));
-    // The script runs before the creative's markup.
-    assert!(doc.find("<script>") < doc.find("<div>ad"));
+fn srcdoc_carries_no_click_url_and_no_script_of_the_tag() {
+    // Clicks are taken by www/adtag-frame.html, out of the creative's reach: nothing in the
+    // creative's own document for it to read or trigger.
+    let p = plan("a", "<div>ad", 300, 250, Some("https://adv.example/land?a=1&b=2"));
+    let doc = ad::srcdoc(&p);
+    assert_eq!(doc, format!("{HEAD}<div>ad</body></html>"));
+    assert!(!doc.contains("adv.example") && !doc.contains("<script"));
 }
 
 #[test]
-fn srcdoc_escapes_script_breakouts() {
-    let evil = "https://adv.example/</script><script>alert(1)</script>\u{2028}\"";
-    let p = plan("a", "", 300, 250, Some(evil));
-    let doc = ad::srcdoc(&p, "</script><script>alert(2)</script>");
-    assert_eq!(doc.matches("<script>").count(), 1);
-    assert_eq!(doc.matches("</script>").count(), 1);
-    assert!(doc.contains(
-        r#"window.open("https://adv.example/\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e\u2028\"","#
-    ));
-    assert!(
-        doc.contains(
-            r#"token:"\u003c/script\u003e\u003cscript\u003ealert(2)\u003c/script\u003e"}"#
-        )
-    );
-    assert!(!doc.contains('\u{2028}'));
-}
-
-#[test]
-fn srcdoc_round_trip_from_response() {
-    let body = r#"{"id":"a","html":"<p>hi</p>","width":300,"height":250,"clickUrl":"https://adv.example/</script>"}"#;
-    let p = render_any(200, body).unwrap();
-    let doc = ad::srcdoc(&p, "t");
-    assert!(doc.ends_with("</script><p>hi</p></body></html>"));
-    assert!(doc.contains("\"https://adv.example/\\u003c/script\\u003e\""));
+fn frame_url_is_frame_html_beside_the_script() {
+    let cases = [
+        ("https://ads.example.com/adtag.js", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/t/v2/adtag.js?v=3#x", "https://ads.example.com/t/v2/adtag-frame.html"),
+        ("http://127.0.0.1:8080/adtag.js", "http://127.0.0.1:8080/adtag-frame.html"),
+        ("https://ads.example.com", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com?q=/a/b", "https://ads.example.com/adtag-frame.html"),
+        ("https://ads.example.com/dir/", "https://ads.example.com/dir/adtag-frame.html"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(ad::frame_url(src), want, "{src}");
+    }
 }
 
 #[test]
@@ -527,7 +505,7 @@ proptest! {
         );
         if let Ok(p) = render_any(200, &body) {
             prop_assert!((1..=ad::MAX_SIDE).contains(&p.width));
-            let _ = ad::srcdoc(&p, &id);
+            let _ = ad::srcdoc(&p);
         }
     }
 
@@ -545,11 +523,16 @@ proptest! {
     }
 
     #[test]
-    fn srcdoc_has_one_script(click in ".*", token in ".*", html in "[^<]*") {
-        let p = plan("a", &html, 1, 1, Some(&format!("https://x.example/{click}")));
-        let doc = ad::srcdoc(&p, &token);
-        prop_assert_eq!(doc.matches("</script>").count(), 1);
-        prop_assert_eq!(doc.matches('<').count(), HEAD.matches('<').count() + 4);
+    fn srcdoc_adds_nothing_but_the_head(html in ".*") {
+        let p = plan("a", &html, 1, 1, Some("https://x.example/"));
+        let doc = ad::srcdoc(&p);
+        prop_assert!(doc.starts_with(HEAD));
+        prop_assert_eq!(&doc[HEAD.len()..doc.len() - "</body></html>".len()], html.as_str());
+    }
+
+    #[test]
+    fn frame_url_never_panics_and_ends_in_frame_html(src in ".*") {
+        prop_assert!(ad::frame_url(&src).ends_with("/adtag-frame.html"));
     }
 }
 

@@ -547,6 +547,7 @@ fn collapse_empty_slots() {
         (" Auto ", CollapseEmptySlots::Auto),
         ("never", CollapseEmptySlots::Never),
         ("NEVER", CollapseEmptySlots::Never),
+        ("now", CollapseEmptySlots::Now),
     ];
     for (input, want) in ok {
         assert_eq!(
@@ -655,7 +656,7 @@ fn new_key_messages() {
         ),
         (
             ConfigError::BadCollapseEmptySlots("always".into()),
-            "adtag: empty slots (data-collapse-empty-slots / adtag.config.collapseEmptySlots) \"always\" must be auto or never",
+            "adtag: empty slots (data-collapse-empty-slots / adtag.config.collapseEmptySlots) \"always\" must be auto, never or now",
         ),
     ];
     for (err, want) in cases {

@@ -39,7 +39,7 @@ fn ad(slot: &str, ad: &str) -> (String, String) {
 #[test]
 fn type_names() {
     let (s, a) = ad("s", "a");
-    assert_eq!(Kind::PageView.type_name(), "page_view");
+    assert_eq!(Kind::PageView { visits: 1 }.type_name(), "page_view");
     assert_eq!(
         Kind::AdImpression {
             slot: s.clone(),
@@ -65,8 +65,10 @@ fn type_names() {
 
 #[test]
 fn page_view_json() {
-    let j = to_json(&ev(Kind::PageView), &ctx("https://news.example/a?b=1"));
-    assert_eq!(j, head("page_view") + "}");
+    let j = to_json(&ev(Kind::PageView { visits: 7 }), &ctx("https://news.example/a?b=1"));
+    assert_eq!(j, head("page_view") + ",\"visits\":7}");
+    let j = to_json(&ev(Kind::PageView { visits: u32::MAX }), &ctx("https://news.example/a?b=1"));
+    assert_eq!(j, head("page_view") + ",\"visits\":4294967295}");
 }
 
 #[test]
@@ -129,7 +131,7 @@ fn integer_extremes() {
     for n in [1u64, 9, 10, 99, 100, 1_000_000, 4_294_967_296] {
         let e = Event {
             id: EID.into(),
-            kind: Kind::PageView,
+            kind: Kind::PageView { visits: 1 },
             ts_ms: n,
         };
         assert!(to_json(&e, &ctx("")).contains(&format!(",\"ts\":{n},")));
@@ -139,14 +141,14 @@ fn integer_extremes() {
 #[test]
 fn hostile_page_url_is_escaped() {
     let page = "https://x.example/\"></script><script>alert(1)</script>\n\r\t\\&q=\u{e9}\u{1f600}\u{2028}\u{0}";
-    let j = to_json(&ev(Kind::PageView), &ctx(page));
+    let j = to_json(&ev(Kind::PageView { visits: 1 }), &ctx(page));
     let expected_page = "\"https://x.example/\\\"\\u003e\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\
                          \\u003c/script\\u003e\\n\\r\\t\\\\\\u0026q=\u{e9}\u{1f600}\\u2028\\u0000\"";
     assert_eq!(
         j,
         format!(
             "{{\"id\":\"{EID}\",\"type\":\"page_view\",\"ts\":1700000000123,\"pub\":\"12345\",\
-         \"uid\":\"{UID}\",\"sid\":\"{SID}\",\"page\":{expected_page}}}"
+         \"uid\":\"{UID}\",\"sid\":\"{SID}\",\"page\":{expected_page},\"visits\":1}}"
         )
     );
     // Whatever the escape spelling: nothing that can end a <script> or a JS string.
@@ -191,7 +193,7 @@ fn hostile_ad_fields_and_context_are_escaped() {
 
 fn kind_strategy() -> impl Strategy<Value = Kind> {
     prop_oneof![
-        Just(Kind::PageView),
+        any::<u32>().prop_map(|visits| Kind::PageView { visits }),
         (any::<String>(), any::<String>()).prop_map(|(slot, ad)| Kind::AdImpression { slot, ad }),
         (any::<String>(), any::<String>()).prop_map(|(slot, ad)| Kind::AdViewable { slot, ad }),
         (any::<String>(), any::<String>()).prop_map(|(slot, ad)| Kind::AdClick { slot, ad }),
@@ -217,7 +219,10 @@ proptest! {
         let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
         let mut expected = vec!["id", "type", "ts", "pub", "uid", "sid", "page"];
         match &kind {
-            Kind::PageView => {}
+            Kind::PageView { visits } => {
+                expected.push("visits");
+                prop_assert_eq!(v.get("visits").and_then(Value::as_int), Some(i64::from(*visits)));
+            }
             Kind::SessionEnd { duration_ms } => {
                 expected.push("duration_ms");
                 prop_assert_eq!(v.get("duration_ms").and_then(Value::as_int), Some(*duration_ms as i64));

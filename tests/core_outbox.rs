@@ -41,7 +41,8 @@ fn small_events_share_one_batch_in_order() {
         ob.next_batch(),
         Some(Batch {
             body: "[{\"a\":1},{\"b\":2},{\"c\":3}]".into(),
-            attempts: 0
+            attempts: 0,
+            ids: vec![],
         })
     );
     assert!(ob.is_empty());
@@ -97,7 +98,8 @@ fn failed_batch_is_next_and_counts_attempts() {
         retry,
         Batch {
             body: first.body.clone(),
-            attempts: 1
+            attempts: 1,
+            ids: vec![],
         }
     );
     // The newer event comes after the retry.
@@ -125,7 +127,8 @@ fn dropped_after_max_attempts() {
     assert_eq!(
         ob.failed(Batch {
             body: "[]".into(),
-            attempts: u32::MAX
+            attempts: u32::MAX,
+            ids: vec![],
         }),
         None
     );
@@ -162,15 +165,18 @@ fn drain_returns_retries_then_queued() {
         vec![
             Batch {
                 body: "[{\"a\":1}]".into(),
-                attempts: 1
+                attempts: 1,
+                ids: vec![],
             },
             Batch {
                 body: "[{\"b\":2}]".into(),
-                attempts: 0
+                attempts: 0,
+                ids: vec![],
             },
             Batch {
                 body: format!("[{}]", event(3, MAX_BATCH_BYTES - 2)),
-                attempts: 0
+                attempts: 0,
+                ids: vec![],
             },
         ]
     );
@@ -301,11 +307,12 @@ proptest! {
             if op >= 2 {
                 let attempts = b.attempts;
                 let body = b.body.clone();
+                let ids = b.ids.clone();
                 match ob.failed(b) {
                     Some(d) => {
                         prop_assert!(attempts + 1 < MAX_ATTEMPTS);
                         prop_assert_eq!(d, backoff_ms(attempts + 1));
-                        expect_retry = Some(Batch { body, attempts: attempts + 1 });
+                        expect_retry = Some(Batch { body, attempts: attempts + 1, ids });
                     }
                     None => {
                         prop_assert_eq!(attempts + 1, MAX_ATTEMPTS);
@@ -321,5 +328,193 @@ proptest! {
             prop_assert!(b.body.len() <= MAX_BATCH_BYTES);
         }
         prop_assert!(ob.is_empty());
+    }
+}
+
+#[test]
+fn a_batch_names_the_ids_of_its_events_in_order() {
+    let e = |n: u32| format!("{{\"id\":\"{n:032x}\",\"type\":\"page_view\",\"ts\":1,\"visits\":1}}");
+    let mut ob = Outbox::new();
+    for n in 0..3 {
+        assert!(ob.push(e(n)));
+    }
+    let b = ob.next_batch().unwrap();
+    assert_eq!(b.ids, (0..3).map(|n| format!("{n:032x}")).collect::<Vec<_>>());
+    assert_eq!(b.body, format!("[{},{},{}]", e(0), e(1), e(2)));
+    // A retry keeps them.
+    ob.failed(b.clone());
+    assert_eq!(ob.next_batch().unwrap().ids, b.ids);
+}
+
+#[test]
+fn queued_before_new_events_keeps_stored_ones_first() {
+    let e = |n: u32| format!("{{\"id\":\"{n:032x}\",\"type\":\"page_view\",\"ts\":1,\"visits\":1}}");
+    let mut ob = Outbox::new();
+    ob.push(e(10));
+    ob.push(e(1));
+    ob.push(e(2));
+    let b = ob.next_batch().unwrap();
+    assert_eq!(b.ids, vec![format!("{:032x}", 10), format!("{:032x}", 1), format!("{:032x}", 2)]);
+}
+
+// --- The stored outbox (issue 14): what survives the page in localStorage -------------------
+
+mod stored {
+    use adtag::core::stored::{MAX_AGE_MS, MAX_EVENTS, MAX_BYTES, Stored, event_head, key};
+    use proptest::prelude::*;
+
+    const NOW: u64 = 1_700_000_000_000;
+
+    fn id(n: usize) -> String {
+        format!("{n:032x}")
+    }
+
+    /// An event as `events::to_json` writes it, padded to about `pad` bytes of page URL.
+    fn ev(n: usize, ts: u64, pad: usize) -> String {
+        format!(
+            "{{\"id\":\"{}\",\"type\":\"ad_click\",\"ts\":{ts},\"pub\":\"12345\",\"uid\":\"u\",\"sid\":\"s\",\"page\":\"{}\",\"slot\":\"a\",\"ad\":\"b\"}}",
+            id(n),
+            "p".repeat(pad)
+        )
+    }
+
+    /// A minimal event (~70 bytes): 500 of them fit in the byte bound.
+    fn small(n: usize) -> String {
+        format!("{{\"id\":\"{}\",\"type\":\"page_view\",\"ts\":{NOW},\"visits\":1}}", id(n))
+    }
+
+    fn ids(s: &Stored) -> Vec<String> {
+        s.events().iter().map(|e| event_head(e).unwrap().0.to_owned()).collect()
+    }
+
+    #[test]
+    fn the_key_is_named_after_the_publisher() {
+        assert_eq!(key("12345"), "adtag_outbox_12345");
+    }
+
+    #[test]
+    fn keeps_order_and_round_trips_through_its_encoding() {
+        let mut s = Stored::default();
+        for n in 0..5 {
+            assert!(s.push(ev(n, NOW + n as u64, 10)));
+        }
+        let back = Stored::decode(&s.encode(), NOW);
+        assert_eq!(back, s);
+        assert_eq!(ids(&back), (0..5).map(id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn empty_encodes_as_empty_and_decodes_from_nothing_useful() {
+        assert_eq!(Stored::default().encode(), "");
+        assert!(Stored::decode("", NOW).is_empty());
+        assert!(Stored::decode("\n\n", NOW).is_empty());
+        assert!(Stored::decode("garbage\n{\"id\":1}\n[]", NOW).is_empty());
+    }
+
+    #[test]
+    fn the_same_id_is_kept_once() {
+        let mut s = Stored::default();
+        assert!(s.push(ev(1, NOW, 1)));
+        assert!(!s.push(ev(1, NOW, 1)));
+        assert_eq!(s.events().len(), 1);
+    }
+
+    #[test]
+    fn at_most_max_events_oldest_dropped_first() {
+        let mut s = Stored::default();
+        for n in 0..MAX_EVENTS + 7 {
+            s.push(small(n));
+        }
+        assert_eq!(s.events().len(), MAX_EVENTS);
+        assert_eq!(ids(&s).first().unwrap(), &id(7));
+        assert_eq!(ids(&s).last().unwrap(), &id(MAX_EVENTS + 6));
+    }
+
+    #[test]
+    fn at_most_max_bytes_oldest_dropped_first() {
+        let mut s = Stored::default();
+        for n in 0..100 {
+            s.push(ev(n, NOW, 1000));
+        }
+        let encoded = s.encode();
+        assert!(encoded.len() <= MAX_BYTES, "{} bytes", encoded.len());
+        let kept = ids(&s);
+        assert!(kept.len() > 50 && kept.len() < 100, "{} kept", kept.len());
+        // The newest survive, in order.
+        let expected: Vec<String> = (100 - kept.len()..100).map(id).collect();
+        assert_eq!(kept, expected);
+    }
+
+    #[test]
+    fn an_event_too_big_to_store_is_refused() {
+        let mut s = Stored::default();
+        s.push(ev(1, NOW, 10));
+        assert!(!s.push(ev(2, NOW, MAX_BYTES)));
+        assert_eq!(ids(&s), vec![id(1)]);
+    }
+
+    #[test]
+    fn remove_by_id_keeps_the_rest_in_order() {
+        let mut s = Stored::default();
+        for n in 0..6 {
+            s.push(ev(n, NOW, 0));
+        }
+        s.remove(&[id(1), id(4), id(99)]);
+        assert_eq!(ids(&s), vec![id(0), id(2), id(3), id(5)]);
+    }
+
+    #[test]
+    fn decoding_drops_what_the_tag_did_not_write_and_what_is_too_old() {
+        let good = ev(1, NOW - 10, 0);
+        let old = ev(2, NOW - MAX_AGE_MS - 1, 0);
+        let edge = ev(3, NOW - MAX_AGE_MS, 0);
+        let bad_id = good.replace(&id(1), "not-an-id");
+        let bad_type = ev(4, NOW, 0).replace("ad_click", "page_swipe");
+        let no_close = ev(5, NOW, 0).trim_end_matches('}').to_owned();
+        let text = [good.as_str(), &old, &bad_id, &bad_type, &no_close, &edge, &good].join("\n");
+        let s = Stored::decode(&text, NOW);
+        assert_eq!(ids(&s), vec![id(1), id(3)]);
+    }
+
+    #[test]
+    fn decoding_applies_the_bounds_too() {
+        let text: Vec<String> = (0..MAX_EVENTS + 3).map(small).collect();
+        let s = Stored::decode(&text.join("\n"), NOW);
+        assert_eq!(s.events().len(), MAX_EVENTS);
+        assert_eq!(ids(&s)[0], id(3));
+    }
+
+    #[test]
+    fn event_head_reads_id_and_ts() {
+        assert_eq!(event_head(&ev(7, 123, 0)), Some((id(7).as_str(), 123)));
+        assert_eq!(event_head("{\"id\":\"x\"}"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn bounded_ordered_ids_preserved(sizes in prop::collection::vec(0usize..3000, 0..700)) {
+            let mut s = Stored::default();
+            for (n, pad) in sizes.iter().enumerate() {
+                s.push(ev(n, NOW, *pad));
+                let enc = s.encode();
+                prop_assert!(enc.len() <= MAX_BYTES);
+                prop_assert!(s.events().len() <= MAX_EVENTS);
+            }
+            // What is kept is a suffix of what was pushed (the newest), in order, each event intact.
+            let kept = ids(&s);
+            let first = sizes.len() - kept.len();
+            let expected: Vec<String> = (first..sizes.len()).map(id).collect();
+            prop_assert_eq!(&kept, &expected);
+            for (e, n) in s.events().iter().zip(first..) {
+                prop_assert_eq!(e, &ev(n, NOW, sizes[n]));
+            }
+            prop_assert_eq!(Stored::decode(&s.encode(), NOW), s);
+        }
+
+        #[test]
+        fn decode_never_panics(text in any::<String>()) {
+            let s = Stored::decode(&text, NOW);
+            prop_assert!(s.encode().len() <= MAX_BYTES);
+        }
     }
 }

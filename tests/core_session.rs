@@ -1,7 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use adtag::core::ids::hex_id;
-use adtag::core::session::{SESSION_IDLE_MS, Session, continue_or_start, next_visit_count};
+use adtag::core::session::{SESSION_IDLE_MS, Session, Touch, continue_or_start, for_event, next_visit_count};
 use proptest::prelude::*;
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
@@ -139,6 +139,43 @@ fn a_session_with_a_bad_id_is_replaced() {
     assert_eq!(s.id, NEW);
 }
 
+// --- Each event: the sid cookie re-read first (issue 9: two tabs share one session) -------------
+
+const OTHER: &str = "00000000000000000000000000000001";
+
+#[test]
+fn an_event_joins_the_session_another_tab_wrote_meanwhile() {
+    // This page's session idled out; another tab started OTHER and wrote its cookie.
+    let mine = session(NOW - SESSION_IDLE_MS - 5);
+    let t = for_event(Some(OTHER), &mine, NOW, NEW.into(), false);
+    assert_eq!(t, Touch { session: Session { id: OTHER.into(), last_active_ms: NOW }, write_cookie: true, new: false });
+    // Also when this page's own session is still recent: the cookie is the shared truth.
+    let t = for_event(Some(OTHER), &session(NOW - 1000), NOW, NEW.into(), false);
+    assert_eq!(t.session.id, OTHER);
+}
+
+#[test]
+fn without_a_cookie_the_page_keeps_or_renews_its_own() {
+    let t = for_event(None, &session(NOW - 1000), NOW, NEW.into(), false);
+    assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: true, new: false });
+    let t = for_event(None, &session(NOW - SESSION_IDLE_MS - 1), NOW, NEW.into(), false);
+    assert_eq!(t, Touch { session: Session { id: NEW.into(), last_active_ms: NOW }, write_cookie: true, new: true });
+    // A malformed cookie is no session.
+    let t = for_event(Some("forged;id"), &session(NOW - 1000), NOW, NEW.into(), false);
+    assert_eq!(t.session.id, ID);
+}
+
+#[test]
+fn session_end_belongs_to_the_session_it_ends_and_starts_none() {
+    // Hidden after 40 idle minutes, with another tab's session in the cookie: the end is
+    // this page's session's, untouched, and no cookie is written.
+    let mine = session(NOW - 40 * 60 * 1000);
+    for cookie in [None, Some(OTHER), Some(ID)] {
+        let t = for_event(cookie, &mine, NOW, NEW.into(), true);
+        assert_eq!(t, Touch { session: mine.clone(), write_cookie: false, new: false });
+    }
+}
+
 #[test]
 fn visit_counts() {
     assert_eq!(next_visit_count(None, true), 1);
@@ -194,6 +231,11 @@ proptest! {
             prop_assert_eq!(sess.to_cookie_value(), id.as_str());
             prop_assert_eq!(Session::from_cookie_value(sess.to_cookie_value(), now), Some(sess.clone()));
         }
+    }
+
+    #[test]
+    fn an_id_of_another_length_or_alphabet_is_refused(id in "[0-9a-f]{0,31}|[0-9a-f]{33,40}|[0-9a-f]{0,31}[g-zA-Z.:][0-9a-f]{0,31}") {
+        prop_assert_eq!(Session::from_cookie_value(&id, NOW), None);
     }
 
     #[test]

@@ -227,9 +227,18 @@ async fn a_huge_delay_does_not_fire_at_once() {
 }
 
 #[wasm_bindgen_test]
-fn now_ms_is_the_pages_clock() {
+fn epoch_ms_is_the_pages_wall_clock() {
     let before = js_sys::Date::now();
-    let t = now_ms() as f64;
+    let t = adtag::web::timer::epoch_ms() as f64;
     let after = js_sys::Date::now();
     assert!((before.floor()..=after.ceil()).contains(&t), "{before} <= {t} <= {after}");
+}
+
+#[wasm_bindgen_test]
+async fn the_monotonic_clock_moves_forward() {
+    let a = now_ms() as f64;
+    sleep(20).await;
+    let b = now_ms() as f64;
+    assert!(a > 0.0, "performance.now() {a}");
+    assert!(b - a >= 15.0, "{a} → {b}");
 }

@@ -368,13 +368,14 @@ fn gpc_only_boolean_true_counts() {
 }
 
 #[wasm_bindgen_test]
-fn gpc_read_through_a_getter_and_a_getter_that_throws() {
+fn gpc_read_through_a_getter_and_a_getter_that_throws_counts_as_gpc() {
     {
         let _gpc = NavigatorOverride::getter("globalPrivacyControl", &Function::new_no_args("return true"));
         assert!(page::gpc(&window()));
     }
+    // A getter that throws hides the visitor's choice: unknown means no, so it counts as GPC.
     let _gpc = NavigatorOverride::getter("globalPrivacyControl", &throwing_getter());
-    assert!(!page::gpc(&window()));
+    assert!(page::gpc(&window()), "a throwing globalPrivacyControl getter counts as GPC");
 }
 
 // --- cookies ------------------------------------------------------------------------------------
@@ -383,25 +384,25 @@ fn gpc_read_through_a_getter_and_a_getter_that_throws() {
 fn cookies_and_set_cookie_round_trip_through_document_cookie() {
     clear_cookies();
     let doc = document();
-    page::set_cookie(&doc, "adtag_rt=hello; Max-Age=60; Path=/; SameSite=Lax");
-    page::set_cookie(&doc, "other=2; Path=/");
+    page::set_cookie(&doc, &["adtag_rt=hello; Max-Age=60; Path=/; SameSite=Lax".to_owned()], adtag::core::audit::Action::CookieWrite, "test", "a test");
+    page::set_cookie(&doc, &["other=2; Path=/".to_owned()], adtag::core::audit::Action::CookieWrite, "test", "a test");
     assert_eq!(cookie_value("adtag_rt").as_deref(), Some("hello"), "the browser stored the cookie");
 
-    let seen = page::cookies(&doc).unwrap_or_default();
+    let seen = page::cookies(&doc, "test", "a test").unwrap_or_default();
     assert_eq!(seen, raw_cookies());
     assert_eq!(cookies::get(&seen, "adtag_rt"), Some("hello"));
     assert_eq!(cookies::get(&seen, "other"), Some("2"));
 
-    page::set_cookie(&doc, "adtag_rt=; Max-Age=0; Path=/");
-    assert_eq!(cookies::get(&page::cookies(&doc).unwrap_or_default(), "adtag_rt"), None, "deleted");
-    assert_eq!(cookies::get(&page::cookies(&doc).unwrap_or_default(), "other"), Some("2"), "the other one stays");
+    page::set_cookie(&doc, &["adtag_rt=; Max-Age=0; Path=/".to_owned()], adtag::core::audit::Action::CookieWrite, "test", "a test");
+    assert_eq!(cookies::get(&page::cookies(&doc, "test", "a test").unwrap_or_default(), "adtag_rt"), None, "deleted");
+    assert_eq!(cookies::get(&page::cookies(&doc, "test", "a test").unwrap_or_default(), "other"), Some("2"), "the other one stays");
     clear_cookies();
 }
 
 #[wasm_bindgen_test]
 fn cookies_of_an_empty_page_is_an_empty_string() {
     clear_cookies();
-    assert_eq!(page::cookies(&document()).as_deref(), Some(""));
+    assert_eq!(page::cookies(&document(), "test", "a test").as_deref(), Some(""));
 }
 
 #[wasm_bindgen_test]
@@ -413,9 +414,9 @@ fn a_document_without_cookies_reads_empty_and_ignores_writes() {
     let create: Function = Reflect::get(&implementation, &"createHTMLDocument".into()).unwrap().unchecked_into();
     let detached: web_sys::Document = create.call1(&implementation, &"detached".into()).unwrap().unchecked_into();
 
-    page::set_cookie(&detached, "leak=1; Path=/");
+    page::set_cookie(&detached, &["leak=1; Path=/".to_owned()], adtag::core::audit::Action::CookieWrite, "test", "a test");
     // A cookie-averse document reads "" (it does not throw, so it is not "unreadable").
-    assert_eq!(page::cookies(&detached).as_deref(), Some(""));
+    assert_eq!(page::cookies(&detached, "test", "a test").as_deref(), Some(""));
     assert_eq!(raw_cookies(), "", "a write to another document must not reach this page's cookies");
 }
 

@@ -2,12 +2,15 @@
 // The demo: a publisher site ("The Daily Demo"), a demo ad server and a collector, in one
 // plain Node server with no dependencies.
 //
-//   node www/server.js            PORT (8080), HOST (127.0.0.1), EVENTS_FILE (./events.jsonl)
-//   require('./www/server.js').start({port, host, eventsFile, quiet}) → http.Server
+//   node www/server.js            PORT (8080), HOST (127.0.0.1), EVENTS_FILE (./events.jsonl),
+//                                 CHILD_DIRECTED_SITES (comma-separated; replaces the demo list)
+//   require('./www/server.js').start({port, host, eventsFile, quiet, fault}) → http.Server
+//   (fault: failure injection for the collector, see createCollector)
 //
 // Routes
-//   GET  /v1/ad?pub=&slot=&size=WxH&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
-//   GET  /v1/child-directed-sites                             the child-directed site list
+//   GET  /v1/ad?pub=&slot=&size=WxH[,WxH…]&url=&npa=&coppa=[&uid=]   an ad as JSON, or 204
+//   GET  /v1/child-directed-sites[?host=]                     the child-directed site list (only
+//                                                             the entries that cover `host`)
 //   POST /v1/events                                           the collector (JSON array)
 //   GET  /favicon.ico                                         204
 //   GET  anything else                                        a static file from www/
@@ -15,6 +18,7 @@
 // Demo/test slot names for /v1/ad: empty → 204, garbage → a non-JSON body, slow → 10 s,
 // huge → a body over 100 KiB, evil → a javascript: click URL.
 
+const crypto = require('crypto');
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
@@ -22,7 +26,11 @@ const path = require('path');
 const ROOT = __dirname;
 const DEFAULT_EVENTS_FILE = path.join(__dirname, '..', 'events.jsonl');
 
-const CHILD_DIRECTED_SITES = ['kids.example', 'toyland.test', 'playground.example'];
+// The WebDriver suite (tests/wd) adds a *.localhost name: the one kind of host name that every
+// engine resolves to this machine without a resolver mapping.
+const CHILD_DIRECTED_SITES = process.env.CHILD_DIRECTED_SITES
+  ? process.env.CHILD_DIRECTED_SITES.split(',').map((s) => s.trim()).filter(Boolean)
+  : ['kids.example', 'toyland.test', 'playground.example'];
 
 const MAX_EVENTS_BODY = 64 * 1024;
 const MAX_SIDE = 2000;
@@ -73,7 +81,51 @@ function sendText(res, status, text, headers = {}) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Caching, as a CDN in front of a deployment should answer
+
+// Content-hashed glue and wasm (scripts/build.sh names them, the loader asks for them) never
+// change under their name: a year, `immutable`, no revalidation. The loader and the frame
+// document the ads load keep one URL across deployments: a few minutes, so that a second page
+// view in a visit costs no round trip, and a new deployment reaches everyone soon after.
+// Everything else (the pages) revalidates every time; an ETag makes that a 304.
+const HASHED = /^\/pkg\/[A-Za-z0-9_]+\.[0-9a-f]{12}\.(js|wasm)$/;
+const SHORT_LIVED = new Set(['/adtag.js', '/adtag-frame.html', '/console.js']);
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const FIVE_MINUTES = 'public, max-age=300';
+
+function cacheControl(rel) {
+  if (HASHED.test(rel)) return IMMUTABLE;
+  if (SHORT_LIVED.has(rel)) return FIVE_MINUTES;
+  return 'no-cache';
+}
+
+// True (and a 304 sent) when the client's copy is current.
+function notModified(req, res, etag, headers) {
+  const tags = (req.headers['if-none-match'] || '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!tags.includes(etag.replace(/^W\//, '')) && !tags.includes('*')) return false;
+  res.writeHead(304, { 'Access-Control-Allow-Origin': '*', ETag: etag, ...headers });
+  res.end();
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
 // Static files
+
+// The strict-CSP demo page's policy (README "Content Security Policy"): no 'unsafe-inline', no
+// 'unsafe-eval'; the tag's origin (here the page's own) for scripts, requests and frames, and
+// 'wasm-unsafe-eval' to compile the tag's WebAssembly.
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+const PAGE_HEADERS = { '/csp.html': { 'Content-Security-Policy': STRICT_CSP } };
 
 function serveStatic(req, res, pathname) {
   let rel;
@@ -91,19 +143,45 @@ function serveStatic(req, res, pathname) {
 
   fs.stat(file, (err, stat) => {
     if (err || !stat.isFile()) return sendText(res, 404, 'not found');
+    const cache = { 'Cache-Control': cacheControl(rel), 'X-Content-Type-Options': 'nosniff' };
+    const etag = `W/"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+    if (notModified(req, res, etag, cache)) return;
     res.writeHead(200, {
       'Content-Type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
       'Content-Length': stat.size,
       'Access-Control-Allow-Origin': '*',
-      // The tag (adtag.js, pkg/*) must never be stale in the demo; the pages neither.
-      'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ETag: etag,
+      ...cache,
+      ...(PAGE_HEADERS[pathname] || {}),
     });
     if (req.method === 'HEAD') return res.end();
     fs.createReadStream(file)
       .on('error', () => res.destroy())
       .pipe(res);
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// The child-directed site list
+
+// `?host=`: only the entries that cover that host (the host itself or a parent domain, whole
+// labels), `[]` when none (SPEC §2), so the answer stays a few bytes however long the
+// network's list grows. It names nothing about the visitor, so it is cacheable: an hour.
+function normalizeHost(h) {
+  return h.trim().toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+function sitesFor(host) {
+  if (host == null) return CHILD_DIRECTED_SITES;
+  const h = normalizeHost(host);
+  return CHILD_DIRECTED_SITES.filter((d) => h === d || h.endsWith('.' + d));
+}
+function serveSiteList(req, res, query) {
+  const body = JSON.stringify(sitesFor(query.get('host')));
+  const etag = `"${crypto.createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+  const cache = { 'Cache-Control': 'public, max-age=3600' };
+  if (notModified(req, res, etag, cache)) return;
+  send(res, 200, body, { 'Content-Type': 'application/json; charset=utf-8', ETag: etag, ...cache });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -221,7 +299,8 @@ function createAdServer() {
   return function handleAd(req, res, query) {
     const pub = query.get('pub');
     const slot = query.get('slot');
-    const size = parseSize(query.get('size'));
+    // Several sizes (`size=728x90,320x50`, the tag's order of preference): the first is served.
+    const size = parseSize((query.get('size') || '').split(',')[0]);
     if (!pub || !/^\d{1,18}$/.test(pub)) return sendText(res, 400, 'bad or missing pub (digits)');
     if (!size) return sendText(res, 400, 'bad or missing size (WxH)');
     if (!slot) return sendText(res, 400, 'missing slot');
@@ -274,6 +353,8 @@ function eventProblem(e, i) {
     for (const k of ['slot', 'ad']) if (!isStr(e[k]) || e[k].length === 0) return `${at}: bad ${k}`;
   }
   if (e.type === 'session_end' && (!isInt(e.duration_ms) || e.duration_ms < 0)) return `${at}: bad duration_ms`;
+  // The visit count of fr<pub> (SPEC §4: frequency), this visit included.
+  if (e.type === 'page_view' && (!isInt(e.visits) || e.visits < 1)) return `${at}: bad visits`;
   return null;
 }
 
@@ -287,11 +368,16 @@ function describe(e) {
   const parts = [`[collector] ${e.type}`, `pub=${e.pub}`];
   if (AD_EVENT_TYPES.has(e.type)) parts.push(`slot=${clean(e.slot, 40)}`, `ad=${clean(e.ad, 40)}`);
   if (e.type === 'session_end') parts.push(`duration_ms=${e.duration_ms}`);
+  if (e.type === 'page_view') parts.push(`visits=${e.visits}`);
   parts.push(`uid=${e.uid ? clean(e.uid.slice(0, 4)) + '…' : '-'}`, `page=${clean(e.page)}`);
   return parts.join(' ');
 }
 
-function createCollector({ eventsFile, quiet }) {
+// `fault(events)` (tests and scripts/reliability.mjs only) may make a valid post fail: it
+// returns null (store and answer 204 as usual) or `{status, store}`: answer `status`, after
+// storing the events when `store` is true (a collector whose answer is lost: the tag sends
+// them again and the de-duplication by id counts them once), or without storing them.
+function createCollector({ eventsFile, quiet, fault }) {
   const seen = new Set();
   const remember = (id) => {
     seen.add(id);
@@ -328,6 +414,8 @@ function createCollector({ eventsFile, quiet }) {
         const problem = eventProblem(events[i], i);
         if (problem) return sendText(res, 400, problem);
       }
+      const failure = fault ? fault(events) : null;
+      if (failure && !failure.store) return sendText(res, failure.status, 'injected failure');
       const fresh = [];
       for (const e of events) {
         if (seen.has(e.id)) continue;
@@ -344,6 +432,7 @@ function createCollector({ eventsFile, quiet }) {
         }
         if (!quiet) for (const e of fresh) console.log(describe(e));
       }
+      if (failure) return sendText(res, failure.status, 'injected failure after storing');
       send(res, 204);
     });
   };
@@ -352,9 +441,9 @@ function createCollector({ eventsFile, quiet }) {
 // ---------------------------------------------------------------------------------------
 // The server
 
-function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FILE, quiet = false } = {}) {
+function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FILE, quiet = false, fault = null } = {}) {
   const handleAd = createAdServer();
-  const handleEvents = createCollector({ eventsFile, quiet });
+  const handleEvents = createCollector({ eventsFile, quiet, fault });
 
   const server = http.createServer((req, res) => {
     let url;
@@ -381,9 +470,7 @@ function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FI
       return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD, OPTIONS' });
     }
     if (pathname === '/v1/ad') return handleAd(req, res, searchParams);
-    if (pathname === '/v1/child-directed-sites') {
-      return sendJson(res, 200, CHILD_DIRECTED_SITES, { 'Cache-Control': 'max-age=300' });
-    }
+    if (pathname === '/v1/child-directed-sites') return serveSiteList(req, res, searchParams);
     if (pathname === '/favicon.ico') return send(res, 204, '', { 'Cache-Control': 'max-age=86400' });
     return serveStatic(req, res, pathname);
   });
@@ -395,6 +482,7 @@ function start({ port = 8080, host = '127.0.0.1', eventsFile = DEFAULT_EVENTS_FI
     console.log(`The Daily Demo:     ${base}/`);
     console.log(`child-directed page: ${base}/child.html`);
     console.log(`opt-out page:        ${base}/optout.html`);
+    console.log(`strict-CSP page:     ${base}/csp.html`);
     console.log(`events are appended to ${eventsFile}`);
     if (!fs.existsSync(path.join(ROOT, 'adtag.js')) || !fs.existsSync(path.join(ROOT, 'pkg'))) {
       console.log('note: the tag is not built yet (www/adtag.js, www/pkg/): run `npm run build`');

@@ -396,35 +396,40 @@ pub fn render_plan(status: u16, body: &str, requested: &[SlotSize]) -> Result<Re
     })
 }
 
-/// The iframe's sandbox: scripts and popups (for the click-through) only. Never
-/// `allow-same-origin` nor `allow-top-navigation`.
+/// The sandbox of the slot's ad frame (the tag's `adtag-frame.html`) and, through it, of the
+/// creative's: scripts, and popups for the click-through (escaping the sandbox, so the
+/// advertiser's page works). Never `allow-same-origin` (the frame and the creative get opaque
+/// origins: the page can't read them, nor they the page) nor `allow-top-navigation`.
 pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
-/// The iframe's `srcdoc`: a reset style, `<base target="_blank">`, the creative, and a
-/// click script that opens the click URL in a new tab and tells the parent with
-/// `postMessage({adtag: "click", token}, "*")`. `token` is the frame's random nonce.
-///
-/// The click script comes first in `<body>`, before the creative, so broken creative markup
-/// can't keep it from running; it listens on `document` in the capture phase. There is no
-/// script at all without a click URL. The URL and token are JSON string literals with `<`,
-/// `>` and `&` escaped, so neither can close the `<script>`. The result is meant for the
-/// iframe's `srcdoc` property (set as a DOM property, it needs no attribute escaping).
-pub fn srcdoc(plan: &RenderPlan, token: &str) -> String {
-    let mut out = String::with_capacity(plan.html.len() + 512);
+/// The tag's frame document, a static file beside the loader (`www/adtag-frame.html`).
+pub const FRAME_FILE: &str = "adtag-frame.html";
+
+/// Where the ad frame document is: `adtag-frame.html` in the directory of the tag's script URL
+/// (`https://ads.example.com/t/adtag.js?v=2` → `https://ads.example.com/t/adtag-frame.html`), as the
+/// loader finds `pkg/` beside itself. Query and fragment are dropped.
+pub fn frame_url(script_src: &str) -> String {
+    let b = script_src.as_bytes();
+    let end = b.iter().position(|&c| c == b'?' || c == b'#').unwrap_or(b.len());
+    // The directory: up to the last '/' after the scheme's "//" (a bare origin gets one).
+    let host = b.windows(2).position(|w| w == b"//").map_or(0, |i| i + 2).min(end);
+    let dir_end = b.get(host..end).and_then(|p| p.iter().rposition(|&c| c == b'/')).map_or(end, |i| host + i);
+    let mut out = String::from(script_src.get(..dir_end).unwrap_or(""));
+    out.push('/');
+    out.push_str(FRAME_FILE);
+    out
+}
+
+/// The creative's document (the `srcdoc` of the frame `adtag-frame.html` makes for it): a reset
+/// style, `<base target="_blank">` so its own links never replace it, then the creative as
+/// given. No script of the tag's: clicks are taken by `adtag-frame.html`, outside the creative's
+/// reach, so nothing here can be forged by it.
+pub fn srcdoc(plan: &RenderPlan) -> String {
+    let mut out = String::with_capacity(plan.html.len() + 160);
     out.push_str(
         "<!doctype html><html><head><meta charset=\"utf-8\"><base target=\"_blank\">\
          <style>html,body{margin:0;padding:0;overflow:hidden}</style></head><body>",
     );
-    if let Some(click) = &plan.click_url {
-        out.push_str(
-            "<script>document.addEventListener(\"click\",function(e){e.preventDefault();\
-             window.open(",
-        );
-        json::push_string(&mut out, click);
-        out.push_str(",\"_blank\",\"noopener\");parent.postMessage({adtag:\"click\",token:");
-        json::push_string(&mut out, token);
-        out.push_str("},\"*\")},true)</script>");
-    }
     out.push_str(&plan.html);
     out.push_str("</body></html>");
     out

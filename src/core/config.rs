@@ -76,6 +76,8 @@ pub enum CollapseEmptySlots {
     Auto,
     /// Never collapse: the box stays, empty (for layouts built around a fixed ad space).
     Never,
+    /// Collapse at once, wherever the slot is (GPT's `collapseEmptyDivs`: the page may shift).
+    Now,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +159,7 @@ impl ConfigError {
                 "must list tcf, gpp or usp (e.g. \"tcf,gpp\" or [\"tcf\"])",
             ),
             ConfigError::BadCollapseEmptySlots(v) => {
-                (COLLAPSE_EMPTY_SLOTS, Some(v), "must be auto or never")
+                (COLLAPSE_EMPTY_SLOTS, Some(v), "must be auto, never or now")
             }
         };
         let mut line = String::from("adtag: ");
@@ -290,6 +292,7 @@ pub fn resolve(
         Some(raw) => match trim(raw) {
             v if v.eq_ignore_ascii_case("auto") => CollapseEmptySlots::Auto,
             v if v.eq_ignore_ascii_case("never") => CollapseEmptySlots::Never,
+            v if v.eq_ignore_ascii_case("now") => CollapseEmptySlots::Now,
             _ => return Err(ConfigError::BadCollapseEmptySlots(raw.to_string())),
         },
     };

@@ -9,7 +9,8 @@ use crate::core::json::push_string;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    PageView,
+    /// `visits`: the visit count of `fr<pub>` (SPEC §4: "counts visits"), this visit included.
+    PageView { visits: u32 },
     AdImpression { slot: String, ad: String },
     AdViewable { slot: String, ad: String },
     AdClick { slot: String, ad: String },
@@ -20,7 +21,7 @@ impl Kind {
     /// `page_view`, `ad_impression`, `ad_viewable`, `ad_click`, `session_end`.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Kind::PageView => "page_view",
+            Kind::PageView { .. } => "page_view",
             Kind::AdImpression { .. } => "ad_impression",
             Kind::AdViewable { .. } => "ad_viewable",
             Kind::AdClick { .. } => "ad_click",
@@ -48,8 +49,8 @@ pub struct Event {
 
 /// The event as one JSON object (`pub` as a string, `ts` and `duration_ms` as integers).
 ///
-/// Keys in this order: `id`, `type`, `ts`, `pub`, `uid`, `sid`, `page`, then `slot`, `ad`
-/// or `duration_ms`. Every string goes through `json::push_string`.
+/// Keys in this order: `id`, `type`, `ts`, `pub`, `uid`, `sid`, `page`, then `slot` and `ad`,
+/// `visits`, or `duration_ms`. Every string goes through `json::push_string`.
 pub fn to_json(event: &Event, ctx: &Context) -> String {
     let mut out = String::with_capacity(160usize.saturating_add(ctx.page.len()));
     out.push_str("{\"id\":");
@@ -67,7 +68,10 @@ pub fn to_json(event: &Event, ctx: &Context) -> String {
     out.push_str(",\"page\":");
     push_string(&mut out, &ctx.page);
     match &event.kind {
-        Kind::PageView => {}
+        Kind::PageView { visits } => {
+            out.push_str(",\"visits\":");
+            push_u64(&mut out, u64::from(*visits));
+        }
         Kind::AdImpression { slot, ad }
         | Kind::AdViewable { slot, ad }
         | Kind::AdClick { slot, ad } => {

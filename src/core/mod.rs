@@ -14,6 +14,7 @@ pub mod json;
 pub mod outbox;
 pub mod session;
 pub mod signals;
+pub mod stored;
 pub mod site_list;
 pub mod slot;
 pub mod targeting;

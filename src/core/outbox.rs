@@ -7,6 +7,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::stored::event_head;
+
 
 /// A batch body (a JSON array) never exceeds this many bytes.
 pub const MAX_BATCH_BYTES: usize = 16 * 1024;
@@ -24,6 +26,9 @@ pub struct Batch {
     pub body: String,
     /// How many times it has been tried already.
     pub attempts: u32,
+    /// The `id` of each event in it, in order (events without one are sent but not named):
+    /// what the glue removes from the stored outbox once the collector has them.
+    pub ids: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -69,13 +74,13 @@ impl Outbox {
             return None;
         }
         self.retries.insert(0, Batch {
-            body: batch.body,
             attempts,
+            ..batch
         });
         Some(backoff_ms(attempts))
     }
 
-    /// Everything still queued, as batches, for a final `sendBeacon` flush: retries first,
+    /// Everything still queued, as batches, for the final send as the page hides: retries first,
     /// then the queued events. The outbox is empty afterwards.
     pub fn drain(&mut self) -> Vec<Batch> {
         let mut out = core::mem::take(&mut self.retries);
@@ -103,6 +108,13 @@ impl Outbox {
         let mut body = String::with_capacity(
             MAX_BATCH_BYTES.min(first.len().saturating_add(2).saturating_mul(4)),
         );
+        let mut ids = Vec::new();
+        let mut name = |e: &str| {
+            if let Some((id, _)) = event_head(e) {
+                ids.push(id.to_owned());
+            }
+        };
+        name(&first);
         body.push('[');
         body.push_str(&first);
         while let Some(next) = queued.as_slice().first() {
@@ -111,13 +123,14 @@ impl Outbox {
             if needed > MAX_BATCH_BYTES {
                 break;
             }
+            name(next);
             body.push(',');
             body.push_str(next);
             queued.next();
         }
         self.queued = queued.collect();
         body.push(']');
-        Some(Batch { body, attempts: 0 })
+        Some(Batch { body, attempts: 0, ids })
     }
 }
 

@@ -65,6 +65,33 @@ pub fn continue_or_start(
     )
 }
 
+/// What an event does to the session: the one it belongs to, and whether to write that
+/// session's cookie again (every event but `session_end` is activity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    pub session: Session,
+    pub write_cookie: bool,
+    /// A session was started for this event.
+    pub new: bool,
+}
+
+/// The session of an event at `now_ms`, given the `sid<pub>` cookie read just before (so
+/// that two tabs of a site share one session: the cookie, set again by every event in any
+/// tab, is the shared truth) and the session this page held so far.
+///
+/// `session_end` (`ends`) belongs to the session it ends: this page's own, unchanged, and it
+/// neither starts a new session nor writes the cookie (hiding a page is not activity).
+pub fn for_event(cookie: Option<&str>, current: &Session, now_ms: u64, new_id: String, ends: bool) -> Touch {
+    if ends {
+        return Touch { session: current.clone(), write_cookie: false, new: false };
+    }
+    if let Some(shared) = cookie.and_then(|v| Session::from_cookie_value(v, now_ms)) {
+        return Touch { session: shared, write_cookie: true, new: false };
+    }
+    let (session, new) = continue_or_start(Some(current.clone()), now_ms, new_id);
+    Touch { session, write_cookie: true, new }
+}
+
 /// The `fr<pub>` visit count after this page view: +1 when a new session starts. A missing
 /// or malformed value counts as 0; saturates instead of overflowing.
 ///

@@ -175,7 +175,12 @@ pub fn from_value(value: &Value, source: Source, errors: &mut Vec<TargetingError
         return Targeting::default();
     };
     let mut out = Targeting::default();
-    for (key, v) in members {
+    for (i, (key, v)) in members.iter().enumerate() {
+        // A key given twice: the first counts, as `json::Value::get` reads it (a bounded scan,
+        // at most `MAX_JSON_BYTES` of input).
+        if members.iter().take(i).any(|(k, _)| k == key) {
+            continue;
+        }
         if !is_key(key) {
             report(errors, source, Problem::BadKey, key, "");
             continue;

@@ -8,9 +8,11 @@ use crate::web::{page_api, publisher_events, tag};
 use wasm_bindgen::prelude::*;
 
 /// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
-/// 2 = no page; 3 = already started.
+/// 2 = no page; 3 = already started. `list` is the site-list request the loader started at
+/// once, `[url, Promise<Response>, AbortController]` (or undefined): used when its URL is the
+/// one the tag asks for.
 #[wasm_bindgen]
-pub fn start(script: JsValue) -> u32 {
+pub fn start(script: JsValue, list: JsValue) -> u32 {
     // A panic aborts the module; the console gets one fixed line (no message formatting).
     // With `standalone` (the release build) the crate's own panic handler does this.
     #[cfg(not(feature = "standalone"))]
@@ -19,6 +21,7 @@ pub fn start(script: JsValue) -> u32 {
         crate::web::log::error("adtag: start() needs the tag's <script> element");
         return 2;
     };
+    crate::web::http::adopt(&list);
     match tag::start(script) {
         Ok(()) => 0,
         Err(tag::StartError::Config) => 1,

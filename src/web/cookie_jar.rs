@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use crate::core::audit::{Action, rule};
 use crate::core::{cookie_write, cookies, decision::CollectPermit};
-use crate::web::page;
+use crate::web::{page, storage};
 use web_sys::Document;
 
 pub struct CookieJar<'a> {
@@ -33,12 +33,14 @@ pub fn opted_out(document: &Document, name: &str) -> bool {
     page::cookies(document, name, rule::OPT_OUT_READ).is_none_or(|c| cookies::opted_out(&c, name))
 }
 
-/// The visitor's own choice, which needs no permit: set the opt-out cookie (one year) and
-/// delete every tag cookie of this publisher wherever it may have been set.
+/// The visitor's own choice, which needs no permit: set the opt-out cookie (one year), delete
+/// every tag cookie of this publisher wherever it may have been set, and the events stored
+/// for it, unsent.
 pub fn opt_out(document: &Document, opt_out_name: &str, publisher: &str, host: &str, secure: bool) {
     let cookie = cookie_write::set(opt_out_name, "1", cookie_write::ONE_YEAR_SECS, secure);
     page::set_cookie(document, &[cookie], Action::CookieWrite, opt_out_name, rule::OPT_OUT);
     forget(document, publisher, host, secure, rule::OPT_OUT);
+    storage::forget(publisher, rule::OPT_OUT);
 }
 
 /// Deletes every tag cookie of this publisher wherever it may have been set, for `why` (an

@@ -13,9 +13,9 @@ use crate::core::decision::{Decision, Reason, decide};
 use crate::core::signals::{ListState, Signals};
 use crate::core::{audit, site_list};
 use crate::web::http::{self, FetchError};
-use crate::web::measure::Measure;
+use crate::web::measure::{Measure, Setup};
 use crate::web::tag::{self, Tag};
-use crate::web::{consent, cookie_jar, log, page_api, slots};
+use crate::web::{consent, cookie_jar, log, page_api, slots, storage};
 use web_sys::Document;
 
 /// How long the child-directed list may take before it counts as unavailable (and the page
@@ -24,7 +24,7 @@ pub const LIST_TIMEOUT_MS: u32 = 1500;
 
 /// Asks for the child-directed list; its answer (or failure) becomes the list signal.
 pub fn fetch_site_list(url: &str) {
-    http::get_text(url, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
+    http::get_text(url, audit::rule::SITE_LIST, LIST_TIMEOUT_MS, site_list::MAX_LIST_BYTES, Box::new(|result| {
         tag::run(move |t| {
             let state = match result {
                 Err(FetchError::Timeout) => ListState::TimedOut,
@@ -62,7 +62,7 @@ pub fn decide_again(t: &mut Tag) {
         t.decided = true;
     }
     if t.decided {
-        apply(t);
+        apply(t, first || changed);
     }
     // The page hears of the decision once it is made, then of each change; not of the
     // provisional ones while signals are still arriving.
@@ -93,11 +93,20 @@ fn ready(t: &Tag) -> bool {
     t.signals.site_list != ListState::Pending && consent::settled(t)
 }
 
-/// Starts or stops measurement to match the decision.
-fn apply(t: &mut Tag) {
+/// Starts or stops measurement to match the decision; `changed`: the decision is new.
+fn apply(t: &mut Tag, changed: bool) {
     let stopped = match (t.decision.permit(), t.measure.is_some()) {
         (Some(permit), false) => {
-            t.measure = Measure::start(permit, t, !t.page_view_sent);
+            let setup = Setup {
+                publisher: &t.config.publisher,
+                endpoint: &t.config.endpoint,
+                window: &t.window,
+                document: &t.document,
+                page_url: &t.location.href,
+                https: t.location.https,
+                debug: t.config.debug,
+            };
+            t.measure = Measure::start(permit, &setup, !t.page_view_sent);
             t.page_view_sent |= t.measure.is_some();
             false
         }
@@ -114,22 +123,21 @@ fn apply(t: &mut Tag) {
     // stops collection on this page. Otherwise a refusing decision touches nothing of the tag:
     // a platform that is only pending or late keeps the identifier until it answers, and an
     // opted-out or child-directed page never reads or writes the tag's cookies.
-    if !refuses(&t.decision) {
+    if t.decision.collect {
         return;
     }
     let why = audit::refused_rule(&page_api::reason_list(&t.decision));
-    if stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why)) {
+    let refused = refuses(&t.decision);
+    if refused && (stopped || (consent_refused(&t.decision) && cookie_jar::any_present(&t.document, &t.config.publisher, &why))) {
         cookie_jar::forget(&t.document, &t.config.publisher, &t.location.hostname, t.location.https, &why);
         log::debug(t.config.debug, "collection refused: the tag's cookies deleted");
     }
-}
-
-/// Does a consent platform refuse (not merely pend or time out)?
-fn consent_refused(d: &Decision) -> bool {
-    d.reasons.iter().any(|r| {
-        matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
-            | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
-    })
+    // Events stored for a later page view are deleted, unsent, by any refusing decision (an
+    // opt-out from any tab, a consent refusal or a platform still pending, a child-directed
+    // page): once when the decision comes to refuse, not at every event.
+    if stopped || changed {
+        storage::forget(&t.config.publisher, &why);
+    }
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?
@@ -151,4 +159,12 @@ fn announce(t: &Tag) {
 
 fn bool_str(b: bool) -> &'static str {
     if b { "true" } else { "false" }
+}
+
+/// Does a consent platform refuse (not merely pend or time out)?
+fn consent_refused(d: &Decision) -> bool {
+    d.reasons.iter().any(|r| {
+        matches!(r, Reason::TcfNoVendorId | Reason::TcfRestricted | Reason::TcfNoPurpose1 | Reason::TcfNoVendor
+            | Reason::TcfNoPurpose7 | Reason::GppOptOut | Reason::UspOptOut)
+    })
 }

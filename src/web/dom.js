@@ -2,42 +2,139 @@
 // web-sys imports (each costs a shim in the wasm and in the glue). scripts/build.sh bundles
 // this file into the glue. None of these throws.
 
-// Keeps a slot at its declared size while its ad loads.
-export function reserve(slot, w, h) {
+// What the tag holds for each slot element: its ad frame (made at reserve time, so that the
+// frame document loads while the ad is requested), whether that document has loaded, the
+// render message it shows, the frame's URL and sandbox, a pending collapse and the display
+// value a collapse replaced. A WeakMap, not a property on the page's element.
+const held = new WeakMap();
+
+function hold(slot) {
+  let k = held.get(slot);
+  if (!k) held.set(slot, (k = {}));
+  return k;
+}
+
+// Keeps the slot's box while its ad loads, and remembers where its ad frame comes from (`url`,
+// the tag's adtag-frame.html; see prepare). A slot the page gave a box (its own CSS: measured before the tag styles it)
+// keeps exactly that box; a slot without one gets the declared size at once, the least shift
+// the tag can make for it. The frame lies over the slot's box (absolutely positioned, hidden
+// until an ad arrives), so it never changes that box.
+export function reserve(slot, w, h, url, sandbox) {
   try {
+    const k = hold(slot);
+    const cs = getComputedStyle(slot);
+    const box = slot.getBoundingClientRect();
+    const inline = /^(inline|contents)$/.test(cs.display);
     const s = slot.style;
-    s.setProperty('display', 'block');
-    s.setProperty('width', w + 'px');
-    s.setProperty('height', h + 'px');
+    if (inline || cs.display == 'none' || !box.width || !box.height) {
+      if (inline) s.setProperty('display', 'block');
+      s.setProperty('width', w + 'px');
+      s.setProperty('height', h + 'px');
+      // The widest size may be wider than a phone: never wider than the slot's container.
+      s.setProperty('max-width', '100%');
+    } else {
+      // The box may come from the slot's content (a "loading" placeholder the ad replaces):
+      // held as a minimum height, it stays when that content goes.
+      const px = (p) => parseFloat(cs[p]) || 0;
+      const edges = cs.boxSizing == 'border-box' ? 0 : px('paddingTop') + px('paddingBottom') + px('borderTopWidth') + px('borderBottomWidth');
+      s.setProperty('min-height', slot.offsetHeight - edges + 'px');
+    }
+    if (cs.position == 'static') s.setProperty('position', 'relative');
     s.setProperty('overflow', 'hidden');
+    s.setProperty('overflow', 'clip'); // where known: clips without a new formatting context
     slot.setAttribute('data-adtag-state', 'loading');
+    k.url = url;
+    k.sandbox = sandbox;
   } catch (_) { /* an odd element */ }
 }
 
-// No ad: the slot takes no room.
-export function collapse(slot) {
+// Starts loading the slot's ad frame, hidden, as its ad is requested: the frame document
+// arrives while the ad does (no round trip added), and is never fetched before the decision.
+export function prepare(slot) {
   try {
-    slot.style.setProperty('display', 'none');
+    frameFor(slot, hold(slot));
+  } catch (_) { /* an odd element */ }
+}
+
+// The slot's ad frame, made (and loading) if it has none. The sandbox goes on before the src
+// does, so the frame document never runs without it.
+function frameFor(slot, k) {
+  if (k.frame && k.frame.parentNode === slot) return k.frame;
+  if (!k.url) return null;
+  const f = slot.ownerDocument.createElement('iframe');
+  f.setAttribute('sandbox', k.sandbox);
+  f.setAttribute('title', 'Advertisement');
+  f.setAttribute('referrerpolicy', 'no-referrer');
+  // Chromium: the frame document is fetched without the network's cookies.
+  f.setAttribute('credentialless', '');
+  place(f, 0, 0);
+  // Each load of the frame document (the first, or again after the page moved the element)
+  // gets the ad on show.
+  f.addEventListener('load', () => {
+    if (k.frame === f) k.loaded = 1, send(f, k.msg);
+  });
+  f.src = k.url;
+  k.frame = f;
+  k.loaded = 0;
+  slot.prepend(f);
+  return f;
+}
+
+// Over the slot's box, centred, at the ad's size; hidden while it has none.
+function place(f, w, h) {
+  f.style.cssText = 'position:absolute;top:0;left:0;right:0;margin:0 auto;border:0;display:block;width:' + w + 'px;height:' + h + 'px' + (w ? '' : ';visibility:hidden');
+}
+
+function send(f, msg) {
+  try {
+    if (msg) f.contentWindow.postMessage(msg, '*');
+  } catch (_) { /* gone */ }
+}
+
+// Stops a pending collapse and undoes one done (a new ad for the slot).
+function unwatch(slot, k) {
+  if (k.watch) k.watch.disconnect();
+  if (k.display != null) slot.style.setProperty('display', k.display);
+  k.watch = k.display = null;
+}
+
+// No ad for the slot. mode 0 ("auto"): the box stays, empty, while the slot is in view or
+// above it, and goes (display: none) once it is out of view below the viewport, where nothing
+// the visitor sees moves; 1 ("never"): the box stays; 2 (at once): it goes now, wherever it is.
+export function collapse(slot, mode) {
+  try {
+    const k = hold(slot);
+    unwatch(slot, k);
+    if (k.frame) k.frame.remove();
+    k.frame = k.msg = null;
     slot.setAttribute('data-adtag-state', 'empty');
-  } catch (_) { /* an odd element */ }
+    const hide = () => {
+      unwatch(slot, k);
+      k.display = slot.style.getPropertyValue('display');
+      slot.style.setProperty('display', 'none');
+    };
+    if (mode == 2) hide();
+    if (mode) return;
+    (k.watch = new IntersectionObserver((entries) => {
+      const e = entries[entries.length - 1];
+      if (!e.isIntersecting && e.boundingClientRect.top >= (e.rootBounds ? e.rootBounds.bottom : innerHeight)) hide();
+    })).observe(slot);
+  } catch (_) { /* an odd element, or no IntersectionObserver: the box stays */ }
 }
 
-// A sandboxed <iframe srcdoc> as the slot's only child; null when it can't be made. The
-// sandbox goes on before the document does, so the creative never runs without it.
-export function render(doc, slot, w, h, sandbox, srcdoc) {
+// Shows an ad in the slot's frame: the frame becomes the slot's only child (it is never
+// moved: a moved iframe reloads), sized to the ad, and gets {adtag: "render", token, html,
+// click} as soon as its document has loaded. Returns the frame; null when there is none.
+export function render(slot, w, h, html, click, token) {
   try {
-    const f = doc.createElement('iframe');
-    if (!(f instanceof HTMLIFrameElement)) return null;
-    f.setAttribute('sandbox', sandbox);
-    f.width = '' + w;
-    f.height = '' + h;
-    f.setAttribute('title', 'Advertisement');
-    f.setAttribute('scrolling', 'no');
-    f.setAttribute('referrerpolicy', 'no-referrer');
-    f.style.setProperty('border', '0');
-    f.style.setProperty('display', 'block');
-    f.srcdoc = srcdoc;
-    slot.replaceChildren(f);
+    const k = hold(slot);
+    unwatch(slot, k);
+    const f = frameFor(slot, k);
+    if (!f) return null;
+    for (const n of [...slot.childNodes]) if (n !== f) n.remove();
+    place(f, w, h);
+    k.msg = { adtag: 'render', token, html, click };
+    if (k.loaded) send(f, k.msg);
     slot.setAttribute('data-adtag-state', 'rendered');
     return f;
   } catch (_) {
@@ -54,36 +151,108 @@ function go(url, init) {
   });
 }
 
+// A GET the loader started before the wasm ran (the site list, which carries nothing about the
+// visitor): [url, Promise<Response>, AbortController]. get_text adopts it for that exact URL
+// instead of asking again; anything else is dropped (and aborted).
+let early = null;
+export function adopt(a) {
+  try {
+    if (early) early[2].abort();
+  } catch (_) { /* not ours */ }
+  early = Array.isArray(a) && typeof a[0] == 'string' && a[2] instanceof AbortController ? a : null;
+}
+
+// The body as text, read from the stream and counted as it comes: past `max` bytes the read
+// stops and the request is aborted, whatever Content-Length said (chunked, compressed, or a
+// lie). Never holds more than `max` bytes of it.
+function read(r, max, c) {
+  const n = r.headers.get('content-length');
+  if (n != null && /^\+?\d+$/.test(n) && +n > max) return [-3, ''];
+  const b = r.body;
+  if (!b) return [r.status, ''];
+  const rd = b.getReader();
+  const dec = new TextDecoder();
+  let got = 0;
+  let text = '';
+  const pump = () => rd.read().then((x) => {
+    if (x.done) return [r.status, text + dec.decode()];
+    const v = x.value;
+    if (!(v instanceof Uint8Array)) throw 0;
+    got += v.byteLength;
+    if (got > max) {
+      c.abort();
+      return [-3, ''];
+    }
+    text += dec.decode(v, { stream: true });
+    return pump();
+  });
+  return pump();
+}
+
 // GET without cookies, aborted after `ms`: done(status, body), or done(-1 network | -2 timeout |
-// -3 declared larger than `max`, '').
+// -3 larger than `max` bytes, '').
 export function get_text(url, ms, max, done) {
   Promise.resolve().then(() => {
-    const c = new AbortController();
+    let c;
+    let p;
+    const e = early;
+    if (e && e[0] === url) {
+      early = null;
+      c = e[2];
+      p = Promise.resolve(e[1]).then((r) => {
+        if (!(r instanceof Response)) throw 0;
+        return r;
+      });
+    } else {
+      c = new AbortController();
+      p = go(url, { credentials: 'omit', signal: c.signal });
+    }
     const s = c.signal;
     const t = setTimeout(() => c.abort(), ms);
     const fail = () => [s.aborted ? -2 : -1, ''];
-    return go(url, { credentials: 'omit', signal: s }).then((r) => {
-      const n = r.headers.get('content-length');
-      if (n != null && /^\+?\d+$/.test(n) && +n <= 4294967295 && +n > max) return [-3, ''];
-      return r.text().then((b) => [r.status, typeof b == 'string' ? b : ''], fail);
-    }, fail).finally(() => clearTimeout(t));
+    return p.then((r) => read(r, max, c))
+      .then((a) => (a[0] == -3 || !s.aborted ? a : fail()), fail)
+      .finally(() => clearTimeout(t));
   }).then((a) => done(a[0], a[1]), () => done(-1, ''));
 }
 
-// POST a batch as text/plain with keepalive, without cookies: done(1, '') on a 2xx answer, else
-// done(0, '') (the signature of get_text's callback: one closure type less in the wasm).
+// POST a batch as text/plain with keepalive (it outlives the page), without cookies:
+// done(status, '') with the HTTP status, or done(-1, '') on a network error or a refused request
+// (over the browser's keepalive quota). The signature of get_text's callback: one closure type
+// less in the wasm. Also the final send as the page hides: sendBeacon can't leave cookies out.
 export function post(url, body, done) {
   go(url, {
     method: 'POST', body, keepalive: true, credentials: 'omit',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
-  }).then((r) => r.ok, () => false).then((ok) => done(ok ? 1 : 0, ''));
+  }).then((r) => r.status, () => -1).then((s) => done(s, ''));
 }
 
-// The last word when the page is being hidden: sendBeacon, or a keepalive POST.
-export function send_final(url, body) {
-  let queued = false;
-  try { queued = navigator.sendBeacon(url, body); } catch (_) { /* refused */ }
-  if (!queued) post(url, body, () => {});
+// The page's localStorage; throws where there is none (disabled, a sandboxed frame).
+const store = () => window.localStorage;
+
+// The stored value of `key`, or null (none, or no storage).
+export function store_get(key) {
+  try {
+    const v = store().getItem(key);
+    return typeof v == 'string' ? v : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Stores `value` under `key`; false when the browser refuses (quota, no storage).
+export function store_set(key, value) {
+  try {
+    store().setItem(key, value);
+    return true;
+  } catch (_) {
+    return false;
+  }
+}
+
+// Removes `key` (nothing when there is no storage).
+export function store_del(key) {
+  try { store().removeItem(key); } catch (_) { /* no storage */ }
 }
 
 // Watches the page for the tag: each event is on(kind, value, ratio) with kind 0 = an ad frame's
@@ -141,7 +310,7 @@ export function observe(io, el, on) {
 export function clear(slot, state) {
   try {
     slot.replaceChildren();
-    for (const p of ['display', 'width', 'height', 'overflow']) slot.style.removeProperty(p);
+    for (const p of ['display', 'width', 'height', 'max-width', 'overflow']) slot.style.removeProperty(p);
     slot.setAttribute('data-adtag-state', state);
   } catch (_) { /* an odd element */ }
 }
@@ -185,7 +354,20 @@ export function lazy_observe(pair, el, on) {
   if (pair) for (const io of pair) observe(io, el, on);
 }
 
-// The width a slot has now, in CSS pixels (0 when unknown).
+// The width a slot has now, in CSS pixels (0 when unknown). The tag reserved the widest of its
+// sizes, which may overflow a narrow container: what counts is the width the page leaves it,
+// so it is measured capped at its container's (max-width: 100%), unless the page caps it itself.
+// A slot the tag collapsed (no ad last time) is measured as it would be shown again.
 export function width(el) {
-  try { const w = el.getBoundingClientRect().width; return w > 0 ? w : 0; } catch (_) { return 0; }
+  try {
+    const s = el.style;
+    const cap = getComputedStyle(el).maxWidth === 'none';
+    const shut = el.getAttribute('data-adtag-state') === 'empty' && s.getPropertyValue('display') === 'none';
+    if (cap) s.setProperty('max-width', '100%');
+    if (shut) s.setProperty('display', 'block');
+    const w = el.getBoundingClientRect().width;
+    if (cap) s.removeProperty('max-width');
+    if (shut) s.setProperty('display', 'none');
+    return w > 0 ? w : 0;
+  } catch (_) { return 0; }
 }

@@ -5,19 +5,23 @@
 use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, HtmlElement, HtmlIFrameElement, IntersectionObserver, Window};
+use web_sys::{HtmlElement, HtmlIFrameElement, IntersectionObserver, Window};
 
 #[wasm_bindgen(module = "/src/web/dom.js")]
 extern "C" {
-    pub fn reserve(slot: &HtmlElement, width: u32, height: u32);
-    pub fn collapse(slot: &HtmlElement);
-    pub fn render(document: &Document, slot: &HtmlElement, width: u32, height: u32, sandbox: &str, srcdoc: &str)
+    pub fn reserve(slot: &HtmlElement, width: u32, height: u32, frame_url: &str, sandbox: &str);
+    pub fn prepare(slot: &HtmlElement);
+    pub fn collapse(slot: &HtmlElement, mode: u32);
+    pub fn render(slot: &HtmlElement, width: u32, height: u32, html: &str, click: &str, token: &str)
         -> Option<HtmlIFrameElement>;
     /// `done(status, body)`, or `done(-1 network | -2 timeout | -3 declared too large, "")`.
     pub fn get_text(url: &str, timeout_ms: u32, max_bytes: u32, done: &JsValue);
-    /// `done(1, "")` on a 2xx answer, else `done(0, "")`.
+    /// `done(status, "")`, or `done(-1, "")` on a network error or a refused request.
     pub fn post(url: &str, body: &str, done: &JsValue);
-    pub fn send_final(url: &str, body: &str);
+    /// `localStorage` (see dom.js); none of them throws.
+    pub fn store_get(key: &str) -> Option<String>;
+    pub fn store_set(key: &str, value: &str) -> bool;
+    pub fn store_del(key: &str);
     /// The page's window (`web_sys::window()` costs five imports and a global-object search).
     pub fn win() -> Option<Window>;
     /// Calls `f` in a microtask.

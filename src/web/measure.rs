@@ -1,7 +1,16 @@
 //! Measurement, present only while a decision allows collection: the identifier, session and
-//! frequency cookies, and the events, queued in the core's `Outbox` and delivered with a
-//! keepalive `fetch` (retried with backoff) or, when the page is hidden, `sendBeacon`.
-//! Dropping it (the decision turned to "not allowed") drops everything queued.
+//! frequency cookies, and the events.
+//!
+//! Each event is stored (`storage`, the publisher's stored outbox in `localStorage`) and
+//! queued in the core's `Outbox` as it is recorded, then posted in batches with a keepalive
+//! `fetch` without cookies, retried with backoff on 5xx and network errors. An event leaves
+//! the store when the collector took it (2xx) or refused it for good (4xx); whatever is still
+//! there when the page goes (a send whose answer never came) is sent again, oldest first, by
+//! the next page view of the site that is allowed to collect. The collector de-duplicates by
+//! `id`. Dropping a `Measure` (the decision turned to "not allowed") drops everything queued;
+//! the tag deletes the store then too (`storage::forget`).
+//!
+//! Public surface: `start`, `uid`, `record`, `flush_final`, `stop`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -14,14 +23,28 @@ use crate::core::outbox::{Batch, Outbox};
 use crate::core::session::{self, Session};
 use crate::core::ids;
 use crate::web::cookie_jar::CookieJar;
-use crate::web::decide;
-use crate::web::tag::{self, Tag};
-use crate::web::timer::{Timeout, epoch_ms as now_ms};
-use crate::web::{http, log, page};
+use crate::web::http::{self, Sent};
+use crate::web::{decide, tag};
+use crate::web::timer::{Timeout, epoch_ms};
+use crate::web::{log, page, storage};
 use web_sys::{Document, Window};
 
 /// Events wait this long for company before a batch goes out.
 const FLUSH_DELAY_MS: u32 = 300;
+
+/// What measurement needs from the page, given explicitly.
+pub struct Setup<'a> {
+    pub publisher: &'a str,
+    /// Base URL of the collector (`{endpoint}/v1/events`).
+    pub endpoint: &'a str,
+    pub window: &'a Window,
+    pub document: &'a Document,
+    /// The page URL the events carry.
+    pub page_url: &'a str,
+    /// `Secure` cookies.
+    pub https: bool,
+    pub debug: bool,
+}
 
 pub struct Measure {
     /// The proof that collection is allowed: held for exactly as long as this exists.
@@ -44,46 +67,60 @@ pub struct Measure {
 static GENERATIONS: Local<core::cell::Cell<u32>> = Local::new(core::cell::Cell::new(0));
 
 impl Measure {
-    /// Sets up the cookies (first allowed visit: a new identifier) and queues the page view
-    /// unless this page sent one already (consent given, withdrawn, given again).
+    /// Sets up the cookies (first allowed visit: a new identifier; a new session counts one
+    /// more visit in `fr<pub>`), queues the events an earlier page view of the site left
+    /// undelivered, oldest first, then this page's `page_view` (with `visits`) unless this page
+    /// sent one already (consent given, withdrawn, given again).
     /// `None` when the browser has no crypto to make identifiers with (then nothing is collected).
-    pub fn start(permit: CollectPermit, t: &Tag, page_view: bool) -> Option<Measure> {
-        let publisher = &t.config.publisher;
-        let jar = CookieJar { document: &t.document, secure: t.location.https };
-        let random = || page::random16(&t.window).map(|r| ids::hex_id(&r));
-        let now = now_ms();
+    pub fn start(permit: CollectPermit, page: &Setup, page_view: bool) -> Option<Measure> {
+        let publisher = page.publisher;
+        let jar = CookieJar { document: page.document, secure: page.https };
+        let random = || page::random16(page.window).map(|r| ids::hex_id(&r));
+        let now = epoch_ms();
 
-        let uid_name = cat(&["v", publisher.as_str()]);
+        let uid_name = cat(&["v", publisher]);
         let uid = match jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v)) {
             Some(uid) => uid,
-            None => random()?,
+            None => {
+                // A new identifier (the visitor cleared the tag's cookies but not
+                // localStorage): events stored under the old one are deleted unsent, never
+                // sent alongside, and so linked to, the new one.
+                storage::forget(publisher, "a new identifier: events stored under the old one are never sent with it");
+                random()?
+            }
         };
         jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
 
-        let sid_cookie = cat(&["sid", publisher.as_str()]);
+        let sid_cookie = cat(&["sid", publisher]);
         let existing = jar.read(&permit, &sid_cookie).and_then(|v| Session::from_cookie_value(&v, now));
         let (session, new_session) = session::continue_or_start(existing, now, random()?);
+        jar.write(&permit, &sid_cookie, session.to_cookie_value(), session::SID_MAX_AGE_SECS);
 
-        let fr_name = cat(&["fr", publisher.as_str()]);
+        let fr_name = cat(&["fr", publisher]);
         let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
-        jar.write(&permit, &fr_name, &crate::core::events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
+        jar.write(&permit, &fr_name, &events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
 
-        log::debug(t.config.debug, "collection allowed: cookies set, page_view queued");
+        let mut outbox = Outbox::new();
+        for event in storage::load(&permit, publisher).events() {
+            outbox.push(event.clone());
+        }
+
+        log::debug(page.debug, "collection allowed: cookies set, page_view queued");
         let mut m = Measure {
             permit,
             ctx: Context {
-                publisher: publisher.clone(),
+                publisher: publisher.to_owned(),
                 uid,
                 sid: session.id.clone(),
-                page: t.location.href.clone(),
+                page: page.page_url.to_owned(),
             },
             session,
             sid_cookie,
-            document: t.document.clone(),
-            secure: t.location.https,
-            window: t.window.clone(),
-            url: cat(&[t.config.endpoint.as_str(), "/v1/events"]),
-            outbox: Outbox::new(),
+            document: page.document.clone(),
+            secure: page.https,
+            window: page.window.clone(),
+            url: cat(&[page.endpoint, "/v1/events"]),
+            outbox,
             flush_timer: None,
             sending: false,
             generation: GENERATIONS.with(|g| {
@@ -92,7 +129,10 @@ impl Measure {
             }),
         };
         if page_view {
-            m.record(Kind::PageView);
+            m.record(Kind::PageView { visits });
+        }
+        if !m.outbox.is_empty() {
+            m.schedule(FLUSH_DELAY_MS);
         }
         Some(m)
     }
@@ -101,22 +141,28 @@ impl Measure {
         &self.ctx.uid
     }
 
-    /// Queues one event and schedules a flush. Every event is activity: it keeps the session
-    /// (and its cookie, whose 30-minute life starts again) or, after 30 idle minutes on a page
-    /// left open, starts a new one.
+    /// Stores and queues one event and schedules a flush. Every event but `session_end` is
+    /// activity: the session, read again from its cookie first (another tab may have started
+    /// or continued one), is kept and its cookie's 30-minute life starts again; after 30 idle
+    /// minutes without a cookie, a new one starts. `session_end` carries the session it ends.
     pub fn record(&mut self, kind: Kind) {
         let (Some(random), Some(fresh)) = (page::random16(&self.window), page::random16(&self.window)) else {
             return;
         };
-        let now = now_ms();
-        let (session, _) = session::continue_or_start(Some(self.session.clone()), now, ids::hex_id(&fresh));
-        self.ctx.sid.clone_from(&session.id);
-        self.session = session;
+        let now = epoch_ms();
         let jar = CookieJar { document: &self.document, secure: self.secure };
-        jar.write(&self.permit, &self.sid_cookie, self.session.to_cookie_value(), session::SID_MAX_AGE_SECS);
+        let ends = matches!(kind, Kind::SessionEnd { .. });
+        let cookie = jar.read(&self.permit, &self.sid_cookie);
+        let touch = session::for_event(cookie.as_deref(), &self.session, now, ids::hex_id(&fresh), ends);
+        if touch.write_cookie {
+            jar.write(&self.permit, &self.sid_cookie, touch.session.to_cookie_value(), session::SID_MAX_AGE_SECS);
+        }
+        self.ctx.sid.clone_from(&touch.session.id);
+        self.session = touch.session;
 
-        let event = Event { id: ids::hex_id(&random), kind, ts_ms: now };
-        if self.outbox.push(events::to_json(&event, &self.ctx)) {
+        let event = events::to_json(&Event { id: ids::hex_id(&random), kind, ts_ms: now }, &self.ctx);
+        storage::add(&self.permit, &self.ctx.publisher, &event);
+        if self.outbox.push(event) {
             self.schedule(FLUSH_DELAY_MS);
         }
     }
@@ -127,11 +173,19 @@ impl Measure {
         }
     }
 
-    /// The page is being hidden: everything queued goes out now with `sendBeacon`.
+    /// The page is being hidden or left: everything queued (retries waiting included) goes
+    /// out now, each batch a keepalive `fetch` that outlives the page. A batch already in
+    /// flight is left to finish. What no answer confirms stays stored for the next page view.
     pub fn flush_final(&mut self) {
         self.flush_timer = None;
         for batch in self.outbox.drain() {
-            http::send_final(&self.url, &batch.body);
+            let generation = self.generation;
+            let Batch { body, ids, .. } = batch;
+            http::post_batch(&self.permit, &self.url, &body, Box::new(move |sent| {
+                if sent != Sent::Failed {
+                    forget_sent(generation, ids);
+                }
+            }));
         }
     }
 
@@ -153,22 +207,39 @@ fn flush() {
         let Some(batch) = m.outbox.next_batch() else { return };
         m.sending = true;
         let (url, generation, body) = (m.url.clone(), m.generation, batch.body.clone());
-        http::post_batch(&url, &body, move |ok| delivered(batch, ok, generation));
+        http::post_batch(&m.permit, &url, &body, Box::new(move |sent| delivered(batch, sent, generation)));
     });
 }
 
-fn delivered(batch: Batch, ok: bool, generation: u32) {
+/// The answer for a batch `flush` sent: delivered or refused for good, it leaves the store
+/// and the next batch goes; failed, it is retried after a backoff (and after the last
+/// attempt it stays stored for the next page view).
+fn delivered(batch: Batch, sent: Sent, generation: u32) {
     tag::run(move |t| {
-        // No measurement any more (opted out meanwhile), or a newer one: the batch is dropped,
-        // not retried.
-        let Some(m) = t.measure.as_mut().filter(|m| m.generation == generation) else { return };
+        // No measurement any more (opted out meanwhile, in this tab or another: `measuring`
+        // reads the opt-out cookie again before the store is touched), or a newer one: the
+        // batch is dropped, not retried.
+        let Some(m) = decide::measuring(t).filter(|m| m.generation == generation) else { return };
         m.sending = false;
-        if ok {
-            if !m.outbox.is_empty() {
-                m.schedule(0);
+        if sent == Sent::Failed {
+            if let Some(delay) = m.outbox.failed(batch) {
+                m.schedule(delay);
+                return;
             }
-        } else if let Some(delay) = m.outbox.failed(batch) {
-            m.schedule(delay);
+        } else {
+            storage::remove(&m.permit, &m.ctx.publisher, &batch.ids);
+        }
+        if !m.outbox.is_empty() {
+            m.schedule(0);
+        }
+    });
+}
+
+/// A final batch was answered (the page lived on, hidden): its events leave the store.
+fn forget_sent(generation: u32, ids: Vec<String>) {
+    tag::run(move |t| {
+        if let Some(m) = decide::measuring(t).filter(|m| m.generation == generation) {
+            storage::remove(&m.permit, &m.ctx.publisher, &ids);
         }
     });
 }

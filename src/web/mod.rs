@@ -2,7 +2,6 @@
 //! what it returns. The only place web-sys appears. The modules are public so that the
 //! browser tests (tests/web_*.rs) can drive them against a real document.
 
-pub mod alloc;
 pub mod api;
 pub mod audit;
 pub mod consent;
@@ -18,6 +17,7 @@ pub mod page_api;
 pub mod publisher_events;
 pub mod render;
 pub mod slots;
+pub mod storage;
 pub mod tag;
 pub mod timer;
 pub mod local;

@@ -131,14 +131,23 @@ fn update_view(t: &mut Tag, id: u32, ratio: Option<f64>) {
     tag::notify("impressionViewable", object(&[("slot", name.into()), ("ad", ad.into())]));
 }
 
-/// A click reported by a frame: only a message from the very frame the tag built for that
-/// slot, carrying that frame's random token, counts, and at most one a second per slot (the
-/// creative itself could post the message in a loop).
+/// A message from a slot's frame (www/adtag-frame.html): `{adtag: "loaded", token}` once the
+/// creative's frame loaded (→ `slotOnload`, once per ad), `{adtag: "click", token}` when the
+/// visitor clicked the ad (→ `ad_click` and `adClick`). It counts only when the browser
+/// vouches for it (`isTrusted`: not an event the page dispatched), it comes from the very
+/// frame the tag built for that slot (`source`: not the page, another frame, nor the
+/// creative, whose window is one level deeper), and `token` names the slot's current ad (not
+/// one it showed before). Clicks count at most once a second per slot.
 fn frame_message(t: &mut Tag, e: &MessageEvent) {
-    let data = e.data();
-    if get(&data, "adtag").as_string().as_deref() != Some("click") {
+    if !e.is_trusted() {
         return;
     }
+    let data = e.data();
+    let click = match get(&data, "adtag").as_string().as_deref() {
+        Some("click") => true,
+        Some("loaded") => false,
+        _ => return,
+    };
     let token = get(&data, "token").as_string().unwrap_or_default();
     let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
     let now = now_ms();
@@ -149,11 +158,18 @@ fn frame_message(t: &mut Tag, e: &MessageEvent) {
     }) else {
         return;
     };
-    if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS {
+    let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
+    if !click {
+        if !slot.onload_told {
+            slot.onload_told = true;
+            tag::notify("slotOnload", object(&[("slot", name.into()), ("ad", ad.into())]));
+        }
+        return;
+    }
+    if now.saturating_sub(slot.last_click_ms) < CLICK_INTERVAL_MS && slot.last_click_ms != 0 {
         return;
     }
     slot.last_click_ms = now;
-    let (name, ad) = (slot.name.clone(), slot.ad_id.clone());
     if let Some(m) = decide::measuring(t) {
         m.record(Kind::AdClick { slot: name.clone(), ad: ad.clone() });
     }
@@ -180,17 +196,19 @@ fn page_shown(t: &mut Tag) {
     }
 }
 
-/// The page is hidden or going away: `session_end`, then everything queued goes out at once.
-/// `pagehide` after a `visibilitychange` to hidden reports nothing twice.
+/// The page is hidden or going away: `session_end`, then everything queued goes out (a
+/// keepalive `fetch`). `pagehide` after a `visibilitychange` to hidden records no second
+/// `session_end` but sends what was recorded in between.
 fn page_hidden(t: &mut Tag) {
     let Some(o) = t.observers.as_mut() else { return };
-    if o.hidden_reported {
-        return;
-    }
+    let first = !o.hidden_reported;
     o.hidden_reported = true;
     let duration_ms = now_ms().saturating_sub(o.shown_at);
     if let Some(m) = decide::measuring(t) {
-        m.record(Kind::SessionEnd { duration_ms });
+        if first {
+            m.record(Kind::SessionEnd { duration_ms });
+        }
+        // Events recorded while hidden go out at pagehide too.
         m.flush_final();
     }
 }

@@ -134,9 +134,13 @@ pub fn child_meta(document: &Document) -> bool {
     })
 }
 
-/// `navigator.globalPrivacyControl === true`.
+/// `navigator.globalPrivacyControl === true`. A getter that throws leaves the visitor's
+/// signal unknown, and unknown means not allowed: it counts as GPC.
 pub fn gpc(window: &Window) -> bool {
-    get(&window.navigator(), "globalPrivacyControl").as_bool() == Some(true)
+    match Reflect::get(&window.navigator(), &JsValue::from_str("globalPrivacyControl")) {
+        Ok(v) => v.as_bool() == Some(true),
+        Err(_) => true,
+    }
 }
 
 /// The page's URL, host name, and whether it is served over https.

@@ -1,29 +1,66 @@
-//! Slots in the DOM: hold the declared size while the ad loads, render a creative into a
-//! sandboxed `<iframe srcdoc>`, or collapse.
+//! Slots in the DOM: keep the slot's box while the ad loads, show the creative through the
+//! tag's own frame document (`adtag-frame.html`, from the tag's origin, sandboxed), or leave the
+//! slot empty without moving the page.
+//!
+//! Why a frame document of the tag's own: an `<iframe srcdoc>` is same-document territory for
+//! the page: the page's Content Security Policy applies in it (a creative's inline styles and
+//! scripts are blocked on a strict-CSP page) and the page can read its markup. `adtag-frame.html`
+//! is cross-origin to the page (and opaque, being sandboxed without `allow-same-origin`), so
+//! neither holds; it renders the creative one frame deeper and takes the visitor's clicks on
+//! a layer the creative can't reach. See www/adtag-frame.html for the messages it exchanges.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use crate::core::ad::{RenderPlan, SANDBOX, SlotSize, srcdoc};
 use crate::web::dom;
-use web_sys::{Document, HtmlElement, HtmlIFrameElement};
+use web_sys::{HtmlElement, HtmlIFrameElement};
 
-/// Keeps the slot at its declared size while its ad loads: no layout shift either way.
-pub fn reserve(slot: &HtmlElement, size: SlotSize) {
-    dom::reserve(slot, size.width, size.height);
+/// What happens to the box of a slot that gets no ad (config `collapseEmptySlots`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Collapse {
+    /// The box stays, empty, while the slot is in view or above it (collapsing it would move
+    /// what the visitor sees); it goes once the slot is out of view below the viewport.
+    #[default]
+    Auto,
+    /// The box always stays.
+    Never,
+    /// The box goes at once, wherever the slot is (the page may shift).
+    Now,
 }
 
-/// No ad, an error or a timeout: the slot takes no room.
-pub fn collapse(slot: &HtmlElement) {
-    dom::collapse(slot);
+/// Keeps the slot's box while its ad loads: the page's own box where it gave the slot one,
+/// else the declared size, at first sight. `frame_url` (`core::ad::frame_url`) is where the
+/// slot's frame document will come from.
+pub fn reserve(slot: &HtmlElement, size: SlotSize, frame_url: &str) {
+    dom::reserve(slot, size.width, size.height, frame_url, SANDBOX);
 }
 
-/// Renders the creative in a frame that can't read the page's cookies or DOM (no
-/// `allow-same-origin`) nor navigate it (no `allow-top-navigation`). `token` lets the
-/// frame's click message be told from a forged one. The sandbox goes on before the document
-/// does, so the creative never runs without it.
-pub fn render(document: &Document, slot: &HtmlElement, plan: &RenderPlan, token: &str) -> Option<HtmlIFrameElement> {
-    dom::render(document, slot, plan.width, plan.height, SANDBOX, &srcdoc(plan, token))
+/// Starts loading the slot's frame document (hidden), to be called as the slot's ad is
+/// requested: it loads alongside the ad request, so it costs no round trip, and, like every
+/// request of the tag but the site list, never before the decision. The frame request carries
+/// nothing about the visitor: no query, no referrer, and (Chromium, `credentialless`) no
+/// cookies. Calling it again while the frame is there does nothing.
+pub fn prepare(slot: &HtmlElement) {
+    dom::prepare(slot);
+}
+
+/// No ad, an error or a timeout: the slot's frame goes, and its box as `how` says.
+pub fn collapse(slot: &HtmlElement, how: Collapse) {
+    dom::collapse(slot, match how {
+        Collapse::Auto => 0,
+        Collapse::Never => 1,
+        Collapse::Now => 2,
+    });
+}
+
+/// Shows the creative in the slot's frame, at the ad's size, over the slot's box. `token`
+/// names this ad in the frame's messages (`{adtag: "loaded" | "click", token}`), so that a
+/// message about an earlier ad of the slot is told apart. Makes the frame if `prepare` did
+/// not; `None` without a `reserve` before (no frame URL).
+pub fn render(slot: &HtmlElement, plan: &RenderPlan, token: &str) -> Option<HtmlIFrameElement> {
+    let click = plan.click_url.as_deref().unwrap_or("");
+    dom::render(slot, plan.width, plan.height, &srcdoc(plan), click, token)
 }
 
 /// A destroyed slot: its ad removed, its box given back to the page, marked `state` so that

@@ -10,6 +10,7 @@
 use crate::prelude::*;
 use crate::core::cat;
 
+use crate::core::config::CollapseEmptySlots;
 use crate::core::ad::{self, AdError, AdRequest, RenderPlan, SizeError, Sizes, parse_sizes};
 use crate::core::events::Kind;
 use crate::core::slot::{self as machine, Action, CollapseReason, Input};
@@ -54,6 +55,11 @@ pub struct Slot {
     /// The size of the ad shown, once rendered; why not, once collapsed.
     shown: Option<(u32, u32)>,
     why_empty: String,
+    /// The frame document was asked for (once per slot: it stays for every ad after).
+    prepared: bool,
+    /// The `slotOnload` of the current ad was told (the frame says "loaded" again if its
+    /// document reloads).
+    pub onload_told: bool,
 }
 
 impl Slot {
@@ -131,12 +137,12 @@ pub fn claim_new(t: &mut Tag) {
             Ok(sizes) if !name.trim().is_empty() => sizes,
             Ok(_) => {
                 log::error("adtag: data-adtag-slot is empty: name each slot, e.g. data-adtag-slot=\"top\"");
-                render::collapse(&element);
+                render::collapse(&element, collapse_mode(t));
                 continue;
             }
             Err(e) => {
                 log::error(&cat(&["adtag: slot \"", &name, "\": data-adtag-size ", &e.message()]));
-                render::collapse(&element);
+                render::collapse(&element, collapse_mode(t));
                 continue;
             }
         };
@@ -149,7 +155,7 @@ pub fn claim_new(t: &mut Tag) {
         for e in &errors {
             log::error(&cat(&["adtag: slot \"", &name, "\": ", &e.message()]));
         }
-        render::reserve(&element, sizes.envelope());
+        render::reserve(&element, sizes.envelope(), &t.frame_url);
         let token = page::random16(&t.window).map(|r| ids::hex_id(&r)).unwrap_or_default();
         t.slots.next_id += 1;
         let id = t.slots.next_id;
@@ -160,7 +166,7 @@ pub fn claim_new(t: &mut Tag) {
         }
         t.slots.push(Slot { id, element, name, sizes, requested: Sizes::EMPTY, targeting, machine: machine::Slot::new(lazy),
             generation: 0, held: None, near: (false, false), frame: None, token, ad_id: String::new(),
-            last_click_ms: 0, view: None, shown: None, why_empty: String::new() });
+            last_click_ms: 0, view: None, shown: None, why_empty: String::new(), prepared: false, onload_told: false });
         fresh.push(id);
     }
     if t.decided {
@@ -196,12 +202,15 @@ pub fn near(t: &mut Tag, element: &JsValue, fetch: bool, inside: bool) {
 /// Feeds one input to slot `id`'s machine and carries out what it answers.
 fn step(t: &mut Tag, id: u32, input: Input) {
     let Some(slot) = t.slots.by_id(id) else { return };
-    match slot.machine.step(input) {
+    let action = slot.machine.step(input);
+    match action {
         Action::Request { generation } => request(t, id, generation),
         Action::Render { generation } => show(t, id, generation),
         Action::HoldUntilRenderMargin | Action::Nothing => {}
         Action::Collapse { reason } => {
-            collapse(slot);
+            let how = collapse_mode(t);
+            let Some(slot) = t.slots.by_id(id) else { return };
+            collapse(slot, how);
             slot.why_empty = reason.message();
             let name = slot.name.clone();
             ended(t, &name, Err(&reason.message()));
@@ -248,8 +257,16 @@ fn request(t: &mut Tag, id: u32, generation: u32) {
         consent: &consent,
         targeting: &tgt,
     });
+    // The slot's frame document loads alongside the ad request (it costs no round trip of
+    // its own), never before the decision, never for a slot denied ads.
+    if !slot.prepared {
+        slot.prepared = true;
+        render::prepare(&slot.element);
+        crate::web::audit::record(crate::core::audit::Action::Request, &t.frame_url, crate::core::audit::rule::FRAME);
+    }
     tag::notify("slotRequested", crate::web::publisher_events::object(&[("slot", name.as_str().into())]));
-    http::get_text(&url, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
+    let rule = crate::core::audit::ad_request_rule(npa, coppa, uid.is_some());
+    http::get_text(&url, &rule, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
         tag::run(move |t| answered(t, id, generation, result));
     }));
 }
@@ -286,14 +303,17 @@ fn show(t: &mut Tag, id: u32, generation: u32) {
     let name = slot.name.clone();
     if !slot.element.is_connected() {
         // Gone meanwhile: the machine hears of it when the page's change is seen.
-        collapse(slot);
+        collapse(slot, render::Collapse::Never);
         ended(t, &name, Err("the slot was removed from the page"));
         return;
     }
     if let (Some(o), Some(old)) = (&t.observers, &slot.frame) {
         o.unwatch(old);
     }
-    match render::render(&t.document, &slot.element, &plan, &slot.token) {
+    // A new token per ad: a message about the ad shown before counts for nothing.
+    slot.token = page::random16(&t.window).map(|r| ids::hex_id(&r)).unwrap_or_default();
+    slot.onload_told = false;
+    match render::render(&slot.element, &plan, &slot.token) {
         Some(frame) => {
             if let Some(o) = &t.observers {
                 o.watch(&frame);
@@ -311,7 +331,9 @@ fn show(t: &mut Tag, id: u32, generation: u32) {
             ended(t, &name, Ok((plan.width, plan.height)));
         }
         None => {
-            collapse(slot);
+            let how = collapse_mode_of(&t.config);
+            let Some(slot) = t.slots.by_id(id) else { return };
+            collapse(slot, how);
             ended(t, &name, Err("could not create the frame"));
         }
     }
@@ -333,9 +355,22 @@ fn ended(t: &Tag, name: &str, outcome: Result<(u32, u32), &str>) {
     tag::notify("slotRenderEnded", payload);
 }
 
-/// No ad: the frame (if any) goes, the slot collapses, its viewability stops.
-fn collapse(slot: &mut Slot) {
-    render::collapse(&slot.element);
+/// What happens to an empty slot's box (config `collapseEmptySlots`).
+fn collapse_mode(t: &Tag) -> render::Collapse {
+    collapse_mode_of(&t.config)
+}
+
+fn collapse_mode_of(c: &crate::core::config::Config) -> render::Collapse {
+    match c.collapse_empty_slots {
+        CollapseEmptySlots::Auto => render::Collapse::Auto,
+        CollapseEmptySlots::Never => render::Collapse::Never,
+        CollapseEmptySlots::Now => render::Collapse::Now,
+    }
+}
+
+/// No ad: the frame (if any) goes, and the box as `how` says; its viewability stops.
+fn collapse(slot: &mut Slot, how: render::Collapse) {
+    render::collapse(&slot.element, how);
     slot.shown = None;
     slot.frame = None;
     slot.view = None;
@@ -364,6 +399,8 @@ pub fn destroy(t: &mut Tag, names: Option<&[String]>) {
     let ids: Vec<u32> = t.slots.iter().filter(|s| named(names, s)).map(|s| s.id).collect();
     for id in ids {
         if let Some(slot) = t.slots.by_id(id) {
+            // The frame and the viewport watcher go; then the box is given back.
+            render::collapse(&slot.element, render::Collapse::Never);
             render::clear(&slot.element, "destroyed");
         }
         step(t, id, Input::Destroy);

@@ -46,6 +46,8 @@ pub struct Tag {
     pub observers: Option<Observers>,
     /// The consent platforms found or declared.
     pub consent: consent::Platforms,
+    /// Where the slots' frame document comes from (`adtag-frame.html` beside the script).
+    pub frame_url: String,
 }
 
 /// A piece of work on the tag's state.
@@ -147,8 +149,12 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     signals.usp = Answer::Absent;
 
     let location = page::location(&window);
+    let frame_url = crate::core::ad::frame_url(src.as_deref().unwrap_or(&cat(&[&config.endpoint, "/"])));
     page_api::set_opt_out_target(&config, &location, &document);
-    let list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites"]);
+    // Asked per host (SPEC §2): the answer stays small and cacheable; the loader asks the same
+    // URL at once, and `http::get_text` takes over its request.
+    let mut list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites?host="]);
+    crate::core::url::push_encoded(&mut list_url, &location.hostname);
     let observers = Some(Observers::new(&window, config.lazy_load));
     let tag = Tag {
         config,
@@ -163,6 +169,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         page_view_sent: false,
         observers,
         consent: consent::Platforms::default(),
+        frame_url,
     };
     // Stored only into an empty, unborrowed slot: a second or re-entrant start() (the glue
     // module is importable by the page) is refused, never a panic.

@@ -20,6 +20,13 @@ const {
   waitForSlots,
   expectRendered,
   expectCollapsed,
+  NOTKIDS,
+  QUIET_MS,
+  leavePage,
+  ofType,
+  forbiddenWhenAllowed,
+  recordAllRequests,
+  notAllowedBeforeDecision,
 } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -28,8 +35,6 @@ const VENDOR = 42;
 const OTHER_VENDOR = 7;
 /** The tag's own identifier cookie. */
 const UID_COOKIE = `v${PUBLISHER}`;
-/** How long "nothing happened" is watched: well past the tag's 300 ms batching delay. */
-const QUIET_MS = 800;
 
 // ---------------------------------------------------------------------------------------
 // IAB's libraries in the browser: one bundle (built here, in memory), served on the test origin.
@@ -159,7 +164,7 @@ const decision = (target) => target.evaluate(() => window.adtag.decision());
 /** Zero events, ever: watched past the batching delay and through leaving the page. */
 async function expectNothingCollected(page, context, rec) {
   await page.waitForTimeout(QUIET_MS);
-  await page.goto('about:blank');
+  await leavePage(page);
   expect(rec.eventPosts, 'no POST /v1/events').toEqual([]);
   expect((await tagCookies(context)).map((c) => c.name), 'no tag cookies').toEqual([]);
 }
@@ -264,22 +269,28 @@ test.describe('TCF v2.2 (real @iabtechlabtcf/cmpapi)', () => {
     expect(decisions.at(-1)).toMatchObject({ collect: false });
     // Leaving the page would flush session_end: nothing goes out any more.
     await page.waitForTimeout(QUIET_MS);
-    await page.goto('about:blank');
+    await leavePage(page);
     expect(rec.eventPosts.length, 'no event after the withdrawal').toBe(before);
   });
 
-  test('consent given and withdrawn before the first batch left: what was queued is dropped', async ({ page }) => {
+  test('consent given and withdrawn before the first batch left: what was queued is dropped', async ({ page, collector }) => {
     const rec = recordRequests(page);
-    await open(page, tcfCmp('', true));
+    const decisions = [];
+    await page.exposeFunction('recordDecision', (d) => decisions.push(d.collect));
+    await open(page, tcfCmp('', true) + `<script>adtag.cmd.push(function () { adtag.on('decision', recordDecision); });</script>`);
     await waitForSlots(page, 1);
     await page.evaluate(([yes, no]) => {
       window.tcfCmp.update(yes, false);
       window.tcfCmp.update(no, false);
     }, [FULL, NONE]);
+    // The evidence that something was queued: collection was allowed in between (the page
+    // view is queued the moment it is), and refused last.
+    await expect.poll(() => decisions.slice(-2), { message: 'decisions: allowed, then refused' }).toEqual([true, false]);
     expect((await decision(page)).collect).toBe(false);
     await page.waitForTimeout(QUIET_MS);
-    await page.goto('about:blank');
+    await leavePage(page);
     expect(rec.eventPosts).toEqual([]);
+    expect(collector.since(), 'events stored by the collector').toEqual([]);
   });
 
   test('CMP in the top frame, the tag in an iframe: found through __tcfapiLocator (postMessage)', async ({ page, context }) => {
@@ -371,8 +382,34 @@ test.describe('GPP (real @iabgpp/cmpapi) and US Privacy', () => {
     });
     expect((await decision(page)).reasons).toContain('gpp-opt-out');
     await page.waitForTimeout(QUIET_MS);
-    await page.goto('about:blank');
+    await leavePage(page);
     expect(rec.eventPosts.length).toBe(before);
+  });
+
+  test('GPP consent allowed → opted out → allowed again: one page load, one page_view (same uid, sid)', async ({ page }) => {
+    const rec = recordRequests(page);
+    const head = `<script>
+      window.__gppSend = function (saleOptOut) {
+        var ping = { signalStatus: 'ready', gppString: 'DBABLA~BVQqAAAAAgA.QA', applicableSections: [7],
+          parsedSections: { usnat: { SaleOptOut: saleOptOut, SharingOptOut: 2, TargetedAdvertisingOptOut: 2 } } };
+        window.__gppCb({ eventName: 'signalStatus', data: 'ready', pingData: ping }, true);
+      };
+      window.__gpp = function (command, callback) {
+        if (command !== 'addEventListener') return;
+        window.__gppCb = callback;
+        window.__gppSend(2);
+      };
+    </script>`;
+    await openTestPage(page, { head, slots: ['x'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expect.poll(() => ofType(rec.events, 'page_view').length).toBe(1);
+    await page.evaluate(() => window.__gppSend(1));
+    expect((await page.evaluate(() => window.adtag.decision())).collect).toBe(false);
+    await page.evaluate(() => window.__gppSend(2));
+    expect((await page.evaluate(() => window.adtag.decision())).collect).toBe(true);
+    await page.waitForTimeout(800);
+    const views = ofType(rec.events, 'page_view');
+    expect(views.length, `page_views for one page load (uids ${views.map((v) => v.uid)})`).toBe(1);
   });
 
   test(`US Privacy ${usp('Y', 'Y', 'N')} (opted out of sale): zero events, reason usp-opt-out`, async ({ page, context }) => {
@@ -424,5 +461,125 @@ test.describe('the demo consent page (www/consent.html)', () => {
     await page.getByRole('button', { name: 'Reject all' }).click();
     await expect(state).toHaveAttribute('data-state', 'rejected');
     await expect(panel).toHaveAttribute('data-collect', 'false');
+  });
+});
+
+test.describe('the in-between state: a consent platform that has not answered yet (SPEC §2)', () => {
+  // Each platform is on the page but silent; the test answers for it (consent) after a while,
+  // normally inside the tag's consent timeout. (On a slow machine the answer may come after
+  // it: the tag then follows the late answer, and the checks before it hold either way.)
+  const record = (api, name) =>
+    `<script>(function () { var real = window.${api}; window.${api} = function () { (window.__asked = window.__asked || []).push('${name}:' + arguments[0]); return real.apply(this, arguments); }; })();</script>`;
+  const held = [
+    {
+      name: 'TCF (IAB CMP API, no TC string yet)',
+      platforms: '<script>window.tcfCmp = new IAB.TcfCmpApi(10, 1);</script>' + record('__tcfapi', 'tcf'),
+      release: ([tc]) => window.tcfCmp.update(tc, false),
+    },
+    {
+      name: 'GPP (IAB CMP API, signal not ready)',
+      platforms: '<script>window.gppCmp = new IAB.GppCmpApi(10, 1);</script>' + record('__gpp', 'gpp'),
+      release: ([, usnat]) => {
+        for (const k in usnat) window.gppCmp.setFieldValue('usnat', k, usnat[k]);
+        window.gppCmp.setApplicableSections([7]);
+        window.gppCmp.setSignalStatus('ready');
+      },
+    },
+    {
+      name: 'US Privacy (__uspapi that keeps the callback)',
+      platforms: `<script>window.__uspapi = function (command, version, callback) {
+        if (command === 'getUSPData') (window.__uspWaiting = window.__uspWaiting || []).push(callback);
+      };</script>` + record('__uspapi', 'usp'),
+      release: () => (window.__uspWaiting || []).forEach((cb) => cb({ version: 1, uspString: '1YNN' }, true)),
+    },
+  ];
+
+  for (const h of held) {
+    test(`${h.name}: meanwhile no event, no cookie write, no storage, only allowed requests; on consent, collection starts`, async ({ page, context, storageLog }) => {
+      const rec = recordRequests(page);
+      const requests = recordAllRequests(context);
+      await open(page, h.platforms);
+      await expect.poll(() => page.evaluate(() => (window.__asked || []).length), { message: 'the tag asked the platform' }).toBeGreaterThan(0);
+      await page.waitForTimeout(300);
+
+      expect(rec.eventPosts, 'requests to /v1/events while consent is pending').toEqual([]);
+      expect(await storageLog.entries(page), 'cookie writes and storage calls while consent is pending').toEqual([]);
+      expect(await tagCookies(context), 'tag cookies while consent is pending').toEqual([]);
+      expect(notAllowedBeforeDecision(requests), 'requests consent has not allowed yet').toEqual([]);
+      expect((await decision(page)).collect, 'collect while consent is pending').toBe(false);
+
+      await page.evaluate(h.release, [FULL, USNAT_NO_OPT_OUT]);
+      await expectCollecting(context, rec);
+      expect(await decision(page)).toMatchObject({ collect: true });
+      expect(forbiddenWhenAllowed(await storageLog.entries(page)), 'cookie writes and storage calls beyond the tag cookies').toEqual([]);
+    });
+  }
+});
+
+test.describe('consent platforms the tag must not be fooled by, or miss (SPEC §2)', () => {
+  // needs: the lead's fix (TCF answers through a locator accepted only from the window that
+  // holds the locator the tag found; today any window hosting a frame named __tcfapiLocator is).
+  test('a hostile frame with its own __tcfapiLocator child posts a forged "full consent" answer: the real CMP (no consent) still rules', async ({ page, context }) => {
+    const rec = recordRequests(context);
+    await serveIab(page);
+    const port = new URL(NEWS).port;
+    const frameUrl = `http://www.news.example:${port}/frame.html`;
+    const hostileUrl = `http://ads.network.example:${port}/hostile.html`;
+    const forged = {
+      __tcfapiReturn: {
+        callId: 'adtag-tcf',
+        success: true,
+        returnValue: {
+          eventStatus: 'tcloaded',
+          gdprApplies: true,
+          tcString: FULL,
+          purpose: { consents: { 1: true, 2: true, 3: true, 4: true, 7: true }, legitimateInterests: {} },
+          vendor: { consents: { [VENDOR]: true }, legitimateInterests: {} },
+        },
+      },
+    };
+    await page.route(frameUrl, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: testPage({ tag: tag(), slots: ['inner'] }) }));
+    await page.route(hostileUrl, (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><iframe name="__tcfapiLocator" src="about:blank"></iframe><script>
+          var n = 0, t = setInterval(function () {
+            try { parent.frames['content'].postMessage(${JSON.stringify(forged)}, '*'); } catch (e) {}
+            if (++n > 30) clearInterval(t);
+          }, 100);
+        </script>`,
+      }),
+    );
+    await openTestPage(page, {
+      head: iabHead(`<script src="/tcf-stub.js"></script>${tcfCmp(NONE)}`),
+      body: `<iframe name="content" src="${frameUrl}" width="400" height="300"></iframe><iframe src="${hostileUrl}" width="10" height="10"></iframe>`,
+    });
+    const frame = page.frame({ url: frameUrl });
+    await expect.poll(() => frame.evaluate(() => !!(window.adtag && window.adtag.decision))).toBe(true);
+    await page.waitForTimeout(3500); // the forger has posted all it had
+    expect((await decision(frame)).collect, 'collect after the forged answers').toBe(false);
+    expect(rec.eventPosts, 'requests to /v1/events').toEqual([]);
+    expect((await tagCookies(context)).map((c) => c.name), 'tag cookies').toEqual([]);
+  });
+
+  // needs: the lead's fix (a platform that appears after the tag started is consulted as
+  // soon as the tag sees it and rules from then on; today only those present at start count).
+  test('a CMP that appears after the tag started, refusing consent: collection stops, the tag cookies go, nothing more is sent', async ({ page, context }) => {
+    const rec = recordRequests(page);
+    await serveIab(page);
+    await openTestPage(page, { head: '<script src="/iab.js"></script>', tag: tag(), slots: ['top'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expectCollecting(context, rec);
+
+    await page.evaluate((tc) => {
+      window.tcfCmp = new window.IAB.TcfCmpApi(10, 1);
+      window.tcfCmp.update(tc, false);
+    }, NONE);
+    await expect.poll(() => decision(page).then((d) => d.collect), { message: 'the late CMP rules', timeout: 5000 }).toBe(false);
+    expect((await tagCookies(context)).map((c) => c.name), 'tag cookies after the late refusal').toEqual([]);
+    const before = rec.eventPosts.length;
+    await page.waitForTimeout(QUIET_MS);
+    await leavePage(page);
+    expect(rec.eventPosts.length, 'requests to /v1/events after the late refusal').toBe(before);
   });
 });

@@ -1,24 +1,32 @@
 // Shared helpers for the end-to-end tests: a `test` whose pages fail on any uncaught page
-// error, recorders for the tag's requests and console errors, ad-hoc publisher pages, and
-// assertions on what a visitor sees in a slot.
+// error, with fixtures for what many tests need (`rec`: the tag's requests; `collector`: what
+// the demo collector stored during this test; `hidePage`/`showPage`; `allowedPage`: a page
+// where collection is allowed; `storageLog`: every cookie and storage call the page made),
+// ad-hoc publisher pages, and assertions on what a visitor sees in a slot.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { test: base, expect } = require('@playwright/test');
 
-const PORT = Number(process.env.ADTAG_E2E_PORT) || 8089; // as in playwright.config.js
+// playwright.config.js picks the port and the collector's file for each run (or takes
+// ADTAG_E2E_PORT / ADTAG_E2E_EVENTS_FILE) and passes both to the workers in the environment.
+const PORT = Number(process.env.ADTAG_E2E_PORT) || 8089;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 /** A publisher's site, and the ad network's origin serving the tag cross-origin. */
 const NEWS = `http://news.example:${PORT}`;
 const AD_NETWORK = `http://ads.network.example:${PORT}`;
 /** A host on the child-directed list (`kids.example` covers its subdomains). */
 const KIDS = `http://www.kids.example:${PORT}`;
+/** Not on the child-directed list (the list has kids.example: "notkids" must not match). */
+const NOTKIDS = `http://notkids.example:${PORT}`;
 const TEST_PAGE_PATH = '/test-page.html';
 const PUBLISHER = '12345';
 /** The network's advertising cookie prefixes (SPEC, preamble): cookie names are prefix + publisher id. */
 const TAG_COOKIE_PREFIXES = ['v', 'c', 'l', 't', 'spc', 'spshc', 'fr', 'ps', 'n', 'e', 'sid', 'udi', 'dp4', 'fro'];
-/** The demo server's collector file during the tests (playwright.config.js sets it). */
-const EVENTS_FILE = path.join(os.tmpdir(), `adtag-e2e-events-${PORT}.jsonl`);
+/** The demo server's collector file during this run (playwright.config.js sets it). */
+const EVENTS_FILE = process.env.ADTAG_E2E_EVENTS_FILE || path.join(os.tmpdir(), `adtag-e2e-events-${PORT}.jsonl`);
+/** Well past the tag's batching delay (300 ms): how long "nothing happened" is watched. */
+const QUIET_MS = 800;
 
 // Runs in every page before its own scripts, as a publisher's own pre-tag snippet would:
 // queue a listener that records each slotRenderEnded into window.__adtagSlotEvents.
@@ -43,7 +51,52 @@ const test = base.extend({
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
   },
+  /** The tag's requests from every page of the test's browser context (see recordRequests). */
+  rec: async ({ context }, use) => {
+    await use(recordRequests(context));
+  },
+  /** What the demo collector stored since this test began (see collectorSince). */
+  collector: async ({}, use) => {
+    await use(collectorSince());
+  },
+  /** `hidePage(p = page)`: the tab goes to the background; resolves to the page's clock. */
+  hidePage: async ({ page }, use) => {
+    await use((p = page) => setVisibility(p, 'hidden'));
+  },
+  /** `showPage(p = page)`: the tab comes back to the foreground. */
+  showPage: async ({ page }, use) => {
+    await use((p = page) => setVisibility(p, 'visible'));
+  },
+  /**
+   * `allowedPage(options)`: opens a test page (slots `x` by default) on a host where every
+   * signal allows collection, waits for its slots and its page_view; resolves to
+   * `{url, pageView}` (the page_view as the tag sent it: its uid, sid, page).
+   */
+  allowedPage: async ({ page, rec }, use) => {
+    await use(async (options = {}) => {
+      const opts = { slots: ['x'], ...options };
+      const url = await openTestPage(page, opts, NOTKIDS);
+      await waitForSlots(page, slotCount(opts));
+      const pageView = await waitForEvent(rec, 'page_view');
+      return { url, pageView };
+    });
+  },
+  /**
+   * Every document.cookie write and every storage call any page of the context makes, from
+   * before its first script to its end (an init script; see storageSpy). `entries(page)`
+   * reads what the page logged so far.
+   */
+  storageLog: async ({ context }, use) => {
+    await context.addInitScript(storageSpy);
+    await use({ entries: (target) => target.evaluate(() => (window.__adtagStorageLog || []).slice()) });
+  },
 });
+
+/** How many slots a testPage has. */
+function slotCount(options) {
+  const inBody = ((options.body || '').match(/data-adtag-slot=/g) || []).length;
+  return (options.slots || []).length + inBody;
+}
 
 // ---------------------------------------------------------------------------------------
 // Recorders
@@ -58,9 +111,10 @@ function isAdRequest(url, slot) {
  * Records the tag's requests from a page (or a whole context): `ads` (each `{url, origin,
  * params}`, params the parsed query), `events` (every event of every POST to /v1/events,
  * flattened; `eventPosts` keeps each raw body), `lists` (child-directed list URLs). Also
- * `creative(slot)`: the `html` of the last 200 answer to that slot's ad request.
+ * `creative(slot)`: the `html` of the last 200 answer to that slot's ad request (reliable with
+ * `{bodies: true}`).
  */
-function recordRequests(target) {
+function recordRequests(target, options = {}) {
   const rec = { ads: [], events: [], eventPosts: [], lists: [], bodies: new Map() };
   target.on('request', (req) => {
     const url = new URL(req.url());
@@ -81,10 +135,24 @@ function recordRequests(target) {
   });
   target.on('response', (resp) => {
     const url = new URL(resp.url());
-    if (isAdRequest(url) && resp.status() === 200) {
+    if (isAdRequest(url) && resp.status() === 200 && !rec.routed) {
       rec.bodies.set(url.searchParams.get('slot'), resp.text().catch(() => null));
     }
   });
+  // The tag reads its answers as a stream, and DevTools then can't always hand a body out
+  // afterwards ("No data found for resource"): with `{bodies: true}` the ad answers are taken
+  // on their way to the page instead (await rec.ready before navigating).
+  if (options.bodies) {
+    rec.routed = true;
+    rec.ready = target.route((url) => isAdRequest(url), async (route) => {
+      // Fetched from here, where the test host names don't resolve: to this machine, by name.
+      const u = new URL(route.request().url());
+      const resp = await route.fetch({ url: `http://127.0.0.1:${u.port}${u.pathname}${u.search}`, headers: { ...route.request().headers(), host: u.host } });
+      const body = await resp.text();
+      if (resp.status() === 200) rec.bodies.set(new URL(route.request().url()).searchParams.get('slot'), body);
+      await route.fulfill({ response: resp, body });
+    });
+  }
   rec.creative = async (slot) => {
     const body = await rec.bodies.get(slot);
     expect(body, `an ad response for slot ${slot}`).toBeTruthy();
@@ -108,14 +176,190 @@ async function tagCookies(context, publisher = PUBLISHER) {
   return (await context.cookies()).filter((c) => names.has(c.name));
 }
 
-/** Events the demo collector stored (all runs; filter by id or page). */
+/** Every event the demo collector stored during this run (filter by id or uid). */
 function collectedEvents() {
+  return readEvents(0);
+}
+
+function readEvents(fromByte) {
   if (!fs.existsSync(EVENTS_FILE)) return [];
   return fs
-    .readFileSync(EVENTS_FILE, 'utf8')
+    .readFileSync(EVENTS_FILE)
+    .subarray(fromByte)
+    .toString('utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
+}
+
+/**
+ * The collector as one test sees it: `since()` every event stored since the test began (one
+ * test at a time per run: anything stored meanwhile came from this test's pages, or from an
+ * earlier test's page still sending, which is a defect too); `forUid(uid)` and `byIds(ids)`
+ * narrow that down to what the test itself sent.
+ */
+function collectorSince() {
+  const start = fs.existsSync(EVENTS_FILE) ? fs.statSync(EVENTS_FILE).size : 0;
+  const since = () => readEvents(start);
+  return {
+    since,
+    forUid: (uid) => since().filter((e) => e.uid === uid),
+    byIds: (ids) => {
+      const set = new Set(ids);
+      return since().filter((e) => set.has(e.id));
+    },
+  };
+}
+
+/** Events of this type (and slot) in a list. */
+const ofType = (events, type, slot) => events.filter((e) => e.type === type && (slot === undefined || e.slot === slot));
+
+/** Waits until the recorded events hold one matching `type` (and `slot`); returns the first. */
+async function waitForEvent(rec, type, slot, timeout = 5000) {
+  await expect
+    .poll(() => ofType(rec.events, type, slot).length, { message: `a ${type}${slot ? ` for ${slot}` : ''} event`, timeout })
+    .toBeGreaterThan(0);
+  return ofType(rec.events, type, slot)[0];
+}
+
+// ---------------------------------------------------------------------------------------
+// The page's life
+
+/**
+ * The tab goes to the background (or comes back), as Chromium reports it to the page:
+ * `document.visibilityState` and a `visibilitychange` event. Resolves to the page's clock just
+ * before and after, and its time origin.
+ */
+function setVisibility(page, state) {
+  return page.evaluate((state) => {
+    const before = Date.now();
+    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+    Object.defineProperty(document, 'hidden', { value: state === 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    return { before, after: Date.now(), timeOrigin: performance.timeOrigin };
+  }, state);
+}
+
+/**
+ * Leaves the page for the advertiser's landing page and lets the collector settle. The one
+ * procedure for "leaving": the test that proves session_end arrives on pagehide (measure.spec)
+ * uses it too, and finds the event stored by the time it returns, so an absence seen after it
+ * is an absence, not a race with the final send.
+ */
+async function leavePage(page) {
+  await page.goto(`${ORIGIN}/landing.html`);
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(1000);
+}
+
+// ---------------------------------------------------------------------------------------
+// Every cookie write and storage call
+
+/**
+ * Runs in every frame before its scripts: wraps the document.cookie setter, cookieStore,
+ * Storage's methods (localStorage, sessionStorage) and indexedDB.open, and logs each call to
+ * window.__adtagStorageLog as `{op, name, value, deletes, raw}`. The page's own scripts in a
+ * test page write nothing, so whatever appears here came from the tag. Frames log too; only
+ * the top document's log is read.
+ */
+function storageSpy() {
+  const log = (window.__adtagStorageLog = []);
+  const push = (entry) => log.push({ ts: Date.now(), ...entry });
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+  if (cookie && cookie.set) {
+    Object.defineProperty(Document.prototype, 'cookie', {
+      configurable: true,
+      enumerable: cookie.enumerable,
+      get() {
+        return cookie.get.call(this);
+      },
+      set(raw) {
+        const text = String(raw);
+        const [pair, ...attrs] = text.split(';');
+        const eq = pair.indexOf('=');
+        const name = (eq < 0 ? '' : pair.slice(0, eq)).trim();
+        const value = (eq < 0 ? pair : pair.slice(eq + 1)).trim();
+        const deletes = attrs.some((a) => {
+          const [k, v = ''] = a.split('=').map((x) => x.trim());
+          if (/^max-age$/i.test(k)) return Number(v) <= 0;
+          if (/^expires$/i.test(k)) return Date.parse(v) <= Date.now();
+          return false;
+        });
+        push({ op: 'cookie-write', name, value, deletes, raw: text });
+        return cookie.set.call(this, raw);
+      },
+    });
+  }
+  for (const m of ['getItem', 'setItem', 'removeItem', 'clear', 'key']) {
+    const real = Storage.prototype[m];
+    Storage.prototype[m] = function (...args) {
+      push({ op: `storage-${m}`, name: args.length ? String(args[0]) : '', value: args.length > 1 ? String(args[1]) : '' });
+      return real.apply(this, args);
+    };
+  }
+  if (window.indexedDB) {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (...args) {
+      push({ op: 'indexeddb-open', name: String(args[0]) });
+      return open.apply(this, args);
+    };
+  }
+  if (window.cookieStore) {
+    for (const m of ['set', 'delete']) {
+      const real = CookieStore.prototype[m];
+      CookieStore.prototype[m] = function (...args) {
+        const a = args[0];
+        push({ op: `cookiestore-${m}`, name: typeof a === 'object' && a ? String(a.name) : String(a) });
+        return real.apply(this, args);
+      };
+    }
+  }
+}
+
+/**
+ * What the storage log (the `storageLog` fixture) may hold on a page that must not collect:
+ * nothing but a removal of stored events (SPEC §4: a refusing decision deletes them unsent).
+ */
+function forbiddenWhenRefused(entries) {
+  return entries.filter((e) => e.op !== 'storage-removeItem');
+}
+
+/**
+ * The cookie writes and storage calls a collecting page may make: the tag's own cookies
+ * (v, sid, fr + publisher id) set, never deleted (a cookie written then deleted is a write
+ * the visitor never allowed either), and reads, writes or removals of its one storage key.
+ */
+function forbiddenWhenAllowed(entries) {
+  const own = new Set(['v', 'sid', 'fr'].map((p) => p + PUBLISHER));
+  return entries.filter((e) => {
+    if (e.op === 'cookie-write') return !own.has(e.name) || e.deletes || !e.value;
+    if (e.op.startsWith('storage-')) return !e.name.includes(PUBLISHER) || e.op === 'storage-clear' || e.op === 'storage-key';
+    return true;
+  });
+}
+
+/** Every request of a page or context, as `{url, method}`, in order. */
+function recordAllRequests(target) {
+  const list = [];
+  target.on('request', (r) => list.push({ url: r.url(), method: r.method() }));
+  return list;
+}
+
+/**
+ * The requests SPEC §2 does not allow before the decision: anything but GETs of static
+ * files (the page, the tag's own files) without identifiers, the site list, and ad requests
+ * that are non-personalized (npa=1) and carry no uid.
+ */
+function notAllowedBeforeDecision(requests) {
+  return requests.filter((r) => {
+    const u = new URL(r.url);
+    if (u.protocol === 'data:' || u.protocol === 'about:' || u.protocol === 'blob:') return false;
+    if (r.method !== 'GET') return true;
+    if (u.pathname === '/v1/child-directed-sites') return false;
+    if (u.pathname === '/v1/ad') return u.searchParams.get('npa') !== '1' || u.searchParams.has('uid');
+    if (u.pathname.startsWith('/v1/')) return true;
+    return /(^|[?&])(uid|sid)=/.test(u.search);
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,16 +435,39 @@ function slotView(page, name) {
 }
 
 /**
- * The slot shows its ad: an iframe of the declared size whose srcdoc holds the creative
- * (`creativeHtml` when given), sandboxed with scripts but never same-origin nor top navigation.
+ * The markup of the slot's ad frame and of every frame inside it, as the browser holds it
+ * (not the srcdoc attribute: a tag may deliver the creative through a frame document of its
+ * own). Empty when the slot has no frame.
+ */
+async function frameContents(page, name) {
+  const handle = await page.locator(`${slotSelector(name)} iframe`).first().elementHandle({ timeout: 1000 }).catch(() => null);
+  const frame = handle && (await handle.contentFrame());
+  if (!frame) return '';
+  const texts = [];
+  const walk = async (f) => {
+    texts.push(await f.evaluate(() => document.documentElement.outerHTML).catch(() => ''));
+    for (const child of f.childFrames()) await walk(child);
+  };
+  await walk(frame);
+  return texts.join('\n');
+}
+
+/**
+ * The slot shows its ad: an iframe of the declared size that shows a demo creative (the one
+ * whose markup is `creativeHtml`, when given: matched by its `data-demo-ad` id), sandboxed with
+ * scripts but never same-origin nor top navigation.
  */
 async function expectRendered(page, name, [width, height], creativeHtml) {
   const view = await slotView(page, name);
   expect(view.frame, `slot ${name} has an ad frame`).not.toBeNull();
   expect(view.hidden, `slot ${name} is visible`).toBe(false);
   expect([view.frame.width, view.frame.height], `slot ${name}'s frame size`).toEqual([width, height]);
-  expect(view.frame.srcdoc, `slot ${name}'s srcdoc`).toContain('Demo ad');
-  if (creativeHtml !== undefined) expect(view.frame.srcdoc).toContain(creativeHtml);
+  await expect.poll(() => frameContents(page, name), { message: `slot ${name} shows a demo ad` }).toContain('Demo ad');
+  if (creativeHtml !== undefined) {
+    const id = /data-demo-ad="([^"]+)"/.exec(creativeHtml);
+    expect(id, 'the creative carries its data-demo-ad id').not.toBeNull();
+    expect(await frameContents(page, name)).toContain(id[0]);
+  }
   expectSafeSandbox(view.frame.sandbox, name);
   return view;
 }
@@ -229,6 +496,8 @@ module.exports = {
   NEWS,
   AD_NETWORK,
   KIDS,
+  NOTKIDS,
+  QUIET_MS,
   TEST_PAGE_PATH,
   PUBLISHER,
   TAG_COOKIE_PREFIXES,
@@ -238,6 +507,17 @@ module.exports = {
   consoleErrors,
   tagCookies,
   collectedEvents,
+  collectorSince,
+  ofType,
+  waitForEvent,
+  setVisibility,
+  leavePage,
+  storageSpy,
+  forbiddenWhenRefused,
+  forbiddenWhenAllowed,
+  recordAllRequests,
+  notAllowedBeforeDecision,
+  frameContents,
   tagScript,
   testPage,
   openTestPage,

@@ -6,47 +6,30 @@ const {
   test,
   expect,
   ORIGIN,
-  PORT,
+  NOTKIDS,
   PUBLISHER,
   recordRequests,
   tagCookies,
-  collectedEvents,
   openTestPage,
   waitForSlots,
   expectRendered,
+  setVisibility,
+  leavePage,
+  ofType,
+  waitForEvent,
+  storageSpy,
 } = require('./helpers');
 
 // ---------------------------------------------------------------------------------------
 // Local helpers
 
-/** A publisher host that is not on the child-directed list: collection allowed. */
-const NOTKIDS = `http://notkids.example:${PORT}`;
 const HEX32 = /^[0-9a-f]{32}$/;
-
-/** The tab goes to the background; returns the page's clock just before and after. */
-async function hidePage(page) {
-  return page.evaluate(() => {
-    const before = Date.now();
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-    return { before, after: Date.now(), timeOrigin: performance.timeOrigin };
-  });
-}
-
-const ofType = (events, type, slot) => events.filter((e) => e.type === type && (slot === undefined || e.slot === slot));
-
-/** Waits until the recorded events hold one matching `type` (and `slot`); returns it. */
-async function waitForEvent(rec, type, slot, timeout = 5000) {
-  await expect
-    .poll(() => ofType(rec.events, type, slot).length, { message: `a ${type}${slot ? ` for ${slot}` : ''} event`, timeout })
-    .toBeGreaterThan(0);
-  return ofType(rec.events, type, slot)[0];
-}
+/** The tag counts at most one click a second per slot (the creative could post in a loop). */
+const CLICK_THROTTLE_MS = 1000;
 
 /** Hides the page and waits for its session_end: everything the tag had is out by then. */
 async function hideAndFlush(page, rec) {
-  const clock = await hidePage(page);
+  const clock = await setVisibility(page, 'hidden');
   const end = await waitForEvent(rec, 'session_end');
   return { clock, end };
 }
@@ -57,9 +40,6 @@ async function adResponse(rec, slot) {
   expect(body, `an ad response for ${slot}`).toBeTruthy();
   return JSON.parse(body);
 }
-
-/** Events the real collector stored for this visitor (by uid: a fresh context each test). */
-const stored = (uid) => collectedEvents().filter((e) => e.uid === uid);
 
 /** Records the page's own publisher events (they fire whether or not collection is allowed). */
 async function recordPublisherEvents(page) {
@@ -95,12 +75,12 @@ async function viewClickAndLeave(page, context) {
     await page.frameLocator('[data-adtag-slot="inline"] iframe').locator('body').click();
     await opened;
     await expect.poll(() => page.evaluate(() => window.__pub)).toContain('click:inline');
-    await hidePage(page);
+    await setVisibility(page, 'hidden');
     await page.waitForTimeout(500);
 }
 
 test.describe('an allowed page (SPEC §4)', () => {
-  test('page_view and ad_impression arrive with uid = the v12345 cookie, sid, page, pub and unique ids; the ad requests carry the uid', async ({ page, context }) => {
+  test('page_view and ad_impression arrive with uid = the v12345 cookie, sid, page, pub and unique ids; the ad requests carry the uid', async ({ page, context, collector }) => {
     const startedAt = Date.now();
     const rec = recordRequests(context);
     const contentTypes = [];
@@ -122,9 +102,11 @@ test.describe('an allowed page (SPEC §4)', () => {
     expect(sid, 'the sid12345 cookie').toBeTruthy();
     expect(cookies[`fr${PUBLISHER}`], 'the fr12345 cookie').toBeTruthy();
 
+    expect(rec.ads, 'one ad request per slot').toHaveLength(4);
     for (const ad of rec.ads) expect(ad.params, `ad request ${ad.url}`).toMatchObject({ uid: v.value, npa: '0', coppa: '0' });
 
     const now = Date.now();
+    expect(rec.events.length, 'events sent').toBeGreaterThanOrEqual(4);
     for (const e of rec.events) {
       expect(e).toMatchObject({ pub: PUBLISHER, uid: v.value, page: `${ORIGIN}/index.html` });
       expect(e.sid).toMatch(/\S/);
@@ -142,16 +124,16 @@ test.describe('an allowed page (SPEC §4)', () => {
     }
     expect(ofType(rec.events, 'ad_impression', 'empty'), 'no impression for the slot without an ad').toEqual([]);
     // Plain text: no CORS preflight needed.
+    expect(contentTypes.length, 'requests to /v1/events').toBeGreaterThan(0);
     for (const t of contentTypes) expect(t.toLowerCase()).toMatch(/^text\/plain/);
 
     // And they reached the collector.
-    await expect.poll(() => stored(v.value).map((e) => e.id).sort()).toEqual(expect.arrayContaining([...ids].sort()));
+    await expect.poll(() => collector.forUid(v.value).map((e) => e.id).sort()).toEqual(expect.arrayContaining([...ids].sort()));
   });
 });
 
 test.describe('viewability (MRC: 50% in view, tab visible, one continuous second)', () => {
-  test('an ad scrolled into view for more than a second → exactly one ad_viewable, not before that second', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('an ad scrolled into view for more than a second → exactly one ad_viewable, not before that second', async ({ page, context, rec, collector, hidePage }) => {
     await openTestPage(page, FAR_PAGE, NOTKIDS);
     await waitForSlots(page, 1);
     await expectRendered(page, 'far', [300, 250]);
@@ -172,8 +154,7 @@ test.describe('viewability (MRC: 50% in view, tab visible, one continuous second
     expect(ofType(rec.events, 'ad_viewable', 'far')).toHaveLength(1);
   });
 
-  test('an ad below the fold that is never scrolled to → no ad_viewable, while the ad in view gets one', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('an ad below the fold that is never scrolled to → no ad_viewable, while the ad in view gets one', async ({ page, context, rec, collector, hidePage }) => {
     await page.goto('/index.html');
     await waitForSlots(page, 4);
     const belowFold = await page
@@ -193,19 +174,23 @@ test.describe('viewability (MRC: 50% in view, tab visible, one continuous second
 });
 
 test.describe('clicks', () => {
-  test('a click inside the ad → one ad_click and a new tab at the click URL; a message forged by the page counts for nothing', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('a click inside the ad → one ad_click and a new tab at the click URL; a message forged by the page counts for nothing', async ({ page, context, rec }) => {
     await openTestPage(page, { slots: ['x'] }, NOTKIDS);
     await waitForSlots(page, 1);
     const response = await adResponse(rec, 'x');
     await waitForEvent(rec, 'page_view');
 
-    // The page itself imitates the frame's click message, even with the frame's token.
+    // The page itself imitates the frame's click message, even with the frame's token (read
+    // from the frame's srcdoc, where a page can read it).
     await page.evaluate(() => {
       const srcdoc = document.querySelector('[data-adtag-slot="x"] iframe').getAttribute('srcdoc') || '';
       const m = srcdoc.match(/token\W+([0-9a-f]{16,})/);
       window.postMessage({ adtag: 'click', token: m ? m[1] : '' }, '*');
     });
+    // Past the one-click-a-second throttle and the batching delay: had the forgery counted,
+    // its ad_click would be out by now, and the real click below would still count.
+    await page.waitForTimeout(CLICK_THROTTLE_MS + 600);
+    expect(ofType(rec.events, 'ad_click'), 'ad_click from the forged message').toEqual([]);
 
     const opened = context.waitForEvent('page');
     await page.frameLocator('[data-adtag-slot="x"] iframe').locator('body').click();
@@ -222,8 +207,7 @@ test.describe('clicks', () => {
 });
 
 test.describe('session end', () => {
-  test('hiding the page → one session_end with a plausible duration_ms, stored by the collector; leaving afterwards adds none', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('hiding the page → one session_end with a plausible duration_ms, stored by the collector; leaving afterwards adds none', async ({ page, context, rec, collector, hidePage }) => {
     await openTestPage(page, { slots: ['x'] }, NOTKIDS);
     const pageView = await waitForEvent(rec, 'page_view');
     await page.waitForTimeout(300); // some time on the page
@@ -234,31 +218,31 @@ test.describe('session end', () => {
     expect(end.duration_ms).toBeGreaterThanOrEqual(clock.before - pageView.ts);
     expect(end.duration_ms).toBeLessThanOrEqual(clock.after - clock.timeOrigin);
     expect(end).toMatchObject({ uid: pageView.uid, sid: pageView.sid, page: pageView.page });
-    await expect.poll(() => stored(end.uid).filter((e) => e.id === end.id).length, { message: 'session_end stored' }).toBe(1);
+    await expect.poll(() => collector.forUid(end.uid).filter((e) => e.id === end.id).length, { message: 'session_end stored' }).toBe(1);
 
-    await page.goto('about:blank'); // pagehide after visibilitychange: nothing twice
-    await page.waitForTimeout(300);
+    await leavePage(page); // pagehide after visibilitychange: nothing twice
     expect(ofType(rec.events, 'session_end')).toHaveLength(1);
+    expect(ofType(collector.forUid(end.uid), 'session_end'), 'session_end stored').toHaveLength(1);
   });
 
-  test('navigating away (pagehide) → session_end reaches the collector', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  // This test is the proof that leavePage() waits long enough: the tests that assert nothing
+  // was sent on leaving use the very same procedure, and read the collector without polling.
+  test('navigating away (pagehide) → session_end reaches the collector by the time leavePage() returns', async ({ page, rec, collector }) => {
     await openTestPage(page, { slots: ['x'] }, NOTKIDS);
     const pageView = await waitForEvent(rec, 'page_view');
     const openedAt = await page.evaluate(() => performance.timeOrigin);
-    await page.goto(`${ORIGIN}/landing.html`);
+    await leavePage(page);
     const leftAt = Date.now();
-    await expect
-      .poll(() => stored(pageView.uid).filter((e) => e.type === 'session_end').length, { message: 'session_end stored' })
-      .toBe(1);
-    const [end] = stored(pageView.uid).filter((e) => e.type === 'session_end');
+    const ends = ofType(collector.forUid(pageView.uid), 'session_end');
+    expect(ends, 'session_end stored').toHaveLength(1);
+    const [end] = ends;
     expect(end.duration_ms).toBeGreaterThanOrEqual(0);
     expect(end.duration_ms).toBeLessThanOrEqual(leftAt - openedAt);
   });
 });
 
 test.describe('delivery', () => {
-  test('a collector failing for a while: the events arrive later, each exactly once, with backoff between attempts', async ({ page, context }) => {
+  test('a collector failing for a while: the events arrive later, each exactly once, with backoff between attempts', async ({ page, context, collector }) => {
     const failedAt = [];
     const failedIds = [];
     const passed = []; // ids that reached the real collector, one entry per delivery
@@ -288,13 +272,12 @@ test.describe('delivery', () => {
     await page.waitForTimeout(300);
     expect(new Set(passed).size, `ids delivered: ${passed.join(',')}`).toBe(passed.length);
     const uid = rec.events[0].uid;
-    await expect.poll(() => stored(uid).filter((e) => failedIds.includes(e.id)).length).toBe(new Set(failedIds).size);
+    await expect.poll(() => collector.forUid(uid).filter((e) => failedIds.includes(e.id)).length).toBe(new Set(failedIds).size);
   });
 });
 
 test.describe('opting out mid-page (SPEC §2, §4)', () => {
-  test('after adtag.optOut() nothing more is sent (viewable, click, session end) and the tag cookies are gone', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('after adtag.optOut() nothing more is sent (viewable, click, session end) and the tag cookies are gone', async ({ page, context, rec, collector, hidePage }) => {
     await page.goto('/index.html');
     await waitForSlots(page, 4);
     // Let the page settle: everything so far delivered, nothing left queued.
@@ -319,8 +302,7 @@ test.describe('opting out mid-page (SPEC §2, §4)', () => {
     expect((await context.cookies()).find((c) => c.name === 'adtag_optout')).toMatchObject({ value: '1' });
   });
 
-  test('optOut() while events wait in the batch drops them: the impression queued at that moment is never sent', async ({ page, context }) => {
-    const rec = recordRequests(context);
+  test('optOut() while events wait in the batch drops them: the impression queued at that moment is never sent', async ({ page, context, rec, collector, hidePage }) => {
     // The publisher's page opts out as soon as the ad has rendered: its ad_impression has
     // just been queued, and the batch leaves only after a short delay.
     await openTestPage(
@@ -355,18 +337,200 @@ test.describe('opting out mid-page (SPEC §2, §4)', () => {
 });
 
 test.describe('converse: collection not allowed (SPEC §2)', () => {
-  test('an opted-out visitor who views, clicks and leaves: the page sees it all, the network gets zero events', async ({ page, context }) => {
+  test('an opted-out visitor who views, clicks and leaves: the page sees it all, the network gets zero events', async ({ page, context, rec, collector }) => {
     await context.addCookies([{ name: 'adtag_optout', value: '1', url: ORIGIN }]);
-    const rec = recordRequests(context);
     await page.goto('/index.html');
     await waitForSlots(page, 4);
     await recordPublisherEvents(page);
+    expect(rec.ads, 'one ad request per slot').toHaveLength(4);
     for (const ad of rec.ads) expect(ad.params).not.toHaveProperty('uid');
 
     await viewClickAndLeave(page, context);
-    await page.goto('about:blank');
+    await leavePage(page);
 
     expect(rec.eventPosts, 'requests to /v1/events').toEqual([]);
+    expect(collector.since(), 'events stored by the collector').toEqual([]);
     expect(await tagCookies(context)).toEqual([]);
+  });
+});
+
+test.describe('clicks the visitor did not make count nothing (SPEC §3)', () => {
+  /** An ad whose creative runs `script` once loaded; served for every slot. */
+  async function serveCreative(page, script) {
+    const html = `<div id="c" style="width:300px;height:250px;background:#246;color:#fff">Demo ad (self-clicking)</div><script>${script}</script>`;
+    await page.route('**/v1/ad?*', (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'Access-Control-Allow-Origin': '*' },
+        contentType: 'application/json',
+        body: JSON.stringify({ id: 'self-clicker', html, width: 300, height: 250, clickUrl: `${NOTKIDS}/landing.html?ad=self-clicker` }),
+      }),
+    );
+  }
+
+  // needs: the frame engineer's fix (clicks only from the visitor's own clicks: the creative
+  // can read whatever its frame holds and post it, or click itself).
+  test('the creative posting click messages and clicking itself: no ad_click, no new tab; a real click still counts once', async ({ page, context, rec }) => {
+    await serveCreative(
+      page,
+      `window.addEventListener('load', function () {
+        var token = (document.documentElement.outerHTML.match(/token\\W+([0-9a-f]{16,})/) || [])[1] || '';
+        for (var i = 0; i < 3; i++) parent.postMessage({ adtag: 'click', token: token }, '*');
+        document.body.click();
+        document.getElementById('c').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+        window.__selfClicked = true;
+      });`,
+    );
+    const tabs = [];
+    context.on('page', (p) => tabs.push(p.url()));
+    await openTestPage(page, { slots: ['x'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await waitForEvent(rec, 'page_view');
+    await page.waitForTimeout(CLICK_THROTTLE_MS + 600);
+    expect(ofType(rec.events, 'ad_click'), 'ad_click from the creative itself').toEqual([]);
+    expect(tabs, 'tabs opened without a click').toEqual([]);
+
+    const opened = context.waitForEvent('page');
+    await page.frameLocator('[data-adtag-slot="x"] iframe').locator('body').click();
+    await opened;
+    await waitForEvent(rec, 'ad_click', 'x');
+    await page.waitForTimeout(600);
+    expect(ofType(rec.events, 'ad_click'), 'ad_click events').toHaveLength(1);
+  });
+
+  // needs: the frame engineer's fix (a message counts only when the browser vouches for it:
+  // today a MessageEvent built by the page, naming the ad frame as its source, is taken).
+  test('a MessageEvent forged by the page with the ad frame as its source counts nothing', async ({ page, rec }) => {
+    await openTestPage(page, { slots: ['x'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await waitForEvent(rec, 'page_view');
+    await page.evaluate(() => {
+      const frame = document.querySelector('[data-adtag-slot="x"] iframe');
+      const m = (frame.getAttribute('srcdoc') || '').match(/token\W+([0-9a-f]{16,})/);
+      const data = { adtag: 'click', token: m ? m[1] : '' };
+      window.dispatchEvent(new MessageEvent('message', { data, source: frame.contentWindow, origin: 'null' }));
+    });
+    await page.waitForTimeout(CLICK_THROTTLE_MS + 600);
+    expect(ofType(rec.events, 'ad_click'), 'ad_click from a forged MessageEvent').toEqual([]);
+  });
+});
+
+test.describe('viewability of large ads: 30% for 242,500 px² or more (SPEC §4)', () => {
+  test('a 970x250 ad 35% in view → ad_viewable; a 300x250 ad 35% in view beside it → none', async ({ page, rec }) => {
+    await page.setViewportSize({ width: 1400, height: 720 });
+    // Both slots' tops sit 88 px above the bottom of the viewport: 88 / 250 = 35% in view.
+    const top = 720 - 88;
+    const body = `
+      <div data-adtag-slot="big" data-adtag-size="970x250" style="position:absolute;left:0;top:${top}px;width:970px;height:250px"></div>
+      <div data-adtag-slot="small" data-adtag-size="300x250" style="position:absolute;left:1000px;top:${top}px;width:300px;height:250px"></div>`;
+    await openTestPage(page, { body }, NOTKIDS);
+    await waitForSlots(page, 2);
+    await expectRendered(page, 'big', [970, 250]);
+    await expectRendered(page, 'small', [300, 250]);
+    const inView = await page.evaluate(() =>
+      ['big', 'small'].map((n) => {
+        const r = document.querySelector(`[data-adtag-slot="${n}"] iframe`).getBoundingClientRect();
+        return Math.round(((Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)) / r.height) * 100);
+      }),
+    );
+    expect(inView, 'percent of each ad in view').toEqual([35, 35]);
+    await waitForEvent(rec, 'ad_viewable', 'big');
+    await page.waitForTimeout(800); // the small ad has had as long, and more
+    await hideAndFlush(page, rec);
+    expect(ofType(rec.events, 'ad_viewable', 'big')).toHaveLength(1);
+    expect(ofType(rec.events, 'ad_viewable', 'small'), 'ad_viewable of the 300x250 at 35%').toEqual([]);
+  });
+});
+
+test.describe('sessions over a page that is hidden and shown again (SPEC §4)', () => {
+  test('hidden → shown → hidden: two session_ends, each for its own visible stretch, same uid and sid, both stored', async ({ page, rec, collector, allowedPage, hidePage, showPage }) => {
+    const { pageView } = await allowedPage();
+    await page.waitForTimeout(300);
+    const first = await hidePage();
+    const end1 = await waitForEvent(rec, 'session_end');
+
+    await page.waitForTimeout(300); // hidden: not part of any stretch
+    const shown = await showPage();
+    await page.waitForTimeout(700);
+    const second = await hidePage();
+    await expect.poll(() => ofType(rec.events, 'session_end').length, { message: 'a second session_end' }).toBe(2);
+    const end2 = ofType(rec.events, 'session_end')[1];
+
+    expect(end2.id).not.toBe(end1.id);
+    for (const end of [end1, end2]) expect(end).toMatchObject({ uid: pageView.uid, sid: pageView.sid, page: pageView.page });
+    expect(end1.duration_ms).toBeLessThanOrEqual(first.after - first.timeOrigin);
+    // The second stretch: from shown to hidden again, not counting the hidden time.
+    expect(end2.duration_ms).toBeGreaterThanOrEqual(second.before - shown.after);
+    expect(end2.duration_ms).toBeLessThanOrEqual(second.after - shown.before);
+    await expect.poll(() => ofType(collector.forUid(pageView.uid), 'session_end').map((e) => e.id).sort()).toEqual([end1.id, end2.id].sort());
+  });
+});
+
+test.describe('opting out while a batch is on its way (SPEC §2, §4)', () => {
+  test('optOut() while a POST to /v1/events is in flight, which then fails: no retry, nothing stored, nothing more sent', async ({ page, context, rec, hidePage }) => {
+    await context.addInitScript(storageSpy);
+    const posts = [];
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/v1/events', async (route) => {
+      posts.push(Date.now());
+      if (posts.length > 1) return route.continue();
+      await held;
+      return route.fulfill({ status: 503, headers: { 'Access-Control-Allow-Origin': '*' }, contentType: 'text/plain', body: 'busy' });
+    });
+    await openTestPage(page, { slots: ['x'] }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expect.poll(() => posts.length, { message: 'the first batch is on its way' }).toBe(1);
+    const inFlight = rec.events.map((e) => e.type);
+    expect(inFlight, 'the batch in flight').toContain('page_view');
+
+    await page.evaluate(() => window.adtag.optOut());
+    expect(await tagCookies(context), 'tag cookies right after optOut()').toEqual([]);
+    release();
+    // Past the tag's backoff before a retry (about a second), and the page hidden.
+    await page.waitForTimeout(2500);
+    await hidePage();
+    await page.waitForTimeout(500);
+
+    expect(posts, 'requests to /v1/events after the opt-out').toHaveLength(1);
+    expect(await tagCookies(context), 'tag cookies at the end').toEqual([]);
+    const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length]);
+    expect(stored, 'events kept in storage').toEqual([0, 0]);
+    const writes = (await page.evaluate(() => window.__adtagStorageLog)).filter((e) => e.op === 'storage-setItem');
+    expect(writes, 'storage writes over the page’s life').toEqual([]);
+  });
+
+  test('a slot custom element that calls adtag.optOut() when its ad is rendered (attributeChangedCallback): the opt-out is honoured', async ({ page, context, rec }) => {
+    const head = `<script>
+      customElements.define('ad-box', class extends HTMLElement {
+        static get observedAttributes() { return ['data-adtag-state']; }
+        attributeChangedCallback(n, o, v) {
+          if (v === 'rendered') { window.__calledOptOut = true; window.adtag.optOut(); }
+        }
+      });
+    </script>`;
+    await openTestPage(page, { head, body: '<ad-box data-adtag-slot="x" data-adtag-size="300x250"></ad-box>' }, NOTKIDS);
+    await waitForSlots(page, 1);
+    expect(await page.evaluate(() => window.__calledOptOut)).toBe(true);
+    await page.waitForTimeout(600);
+    expect((await context.cookies()).find((c) => c.name === 'adtag_optout'), 'the opt-out cookie').toBeTruthy();
+    expect((await page.evaluate(() => window.adtag.decision())).collect).toBe(false);
+    expect(ofType(rec.events, 'ad_impression'), 'impression after the opt-out').toEqual([]);
+  });
+});
+
+test.describe('slots that leave the page (SPEC §6)', () => {
+  test('a slot removed from the page before its ad arrives: no ad_impression is counted', async ({ page, rec }) => {
+    await page.route('**/v1/ad?*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      route.continue();
+    });
+    await openTestPage(page, { slots: ['gone'] }, NOTKIDS);
+    await expect.poll(() => rec.ads.length).toBe(1);
+    await page.evaluate(() => document.querySelector('[data-adtag-slot="gone"]').remove());
+    await waitForSlots(page, 1);
+    await page.waitForTimeout(600);
+    expect(ofType(rec.events, 'page_view').length).toBe(1);
+    expect(ofType(rec.events, 'ad_impression'), 'impression of an ad that is not in the page').toEqual([]);
   });
 });

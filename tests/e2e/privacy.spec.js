@@ -8,35 +8,33 @@ const {
   ORIGIN,
   NEWS,
   KIDS,
+  NOTKIDS,
   PORT,
   PUBLISHER,
   TAG_COOKIE_PREFIXES,
   recordRequests,
   tagCookies,
   tagScript,
+  testPage,
   openTestPage,
   waitForSlots,
   expectRendered,
+  setVisibility,
+  ofType,
+  waitForEvent,
+  forbiddenWhenRefused,
+  forbiddenWhenAllowed,
+  recordAllRequests,
+  notAllowedBeforeDecision,
 } = require('./helpers');
 
 // ---------------------------------------------------------------------------------------
 // Local helpers
 
-/** Not on the child-directed list (the list has kids.example: "notkids" must not match). */
-const NOTKIDS = `http://notkids.example:${PORT}`;
 const TOYLAND = `http://toyland.test:${PORT}`;
 const SLOTS = [['a', '300x250'], ['b', '728x90']];
 const SIZES = { a: [300, 250], b: [728, 90] };
-const LIST = '**/v1/child-directed-sites';
-
-/** The tab goes to the background (what a tag must treat as "page hidden": final flush). */
-async function hidePage(page) {
-  await page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
-}
+const LIST = '**/v1/child-directed-sites*';
 
 /**
  * Lets the page live past the tag's batching delay (300 ms) while visible, then hides it,
@@ -46,7 +44,7 @@ async function hidePage(page) {
  */
 async function liveThenHide(page) {
   await page.waitForTimeout(400);
-  await hidePage(page);
+  await setVisibility(page, 'hidden');
   await page.waitForTimeout(500);
 }
 
@@ -61,9 +59,10 @@ async function openAndRender(page, options = {}, origin = NEWS) {
 /**
  * Everything a page that must not collect has to show: ads requested with npa=1, the
  * expected coppa and no uid; the decision and its reasons; then, over the page's whole
- * life including being hidden, no request to /v1/events, no tag cookie, no storage.
+ * life including being hidden, no request to /v1/events, no tag cookie, no cookie write of
+ * any name and no storage call (the storage log, when given).
  */
-async function expectNoCollection(page, context, rec, { coppa, reasons }) {
+async function expectNoCollection(page, context, rec, { coppa, reasons }, storageLog) {
   expect(rec.ads.map((a) => a.params.slot).sort(), 'one ad request per slot').toEqual(Object.keys(SIZES));
   for (const ad of rec.ads) {
     expect(ad.params.npa, `npa on ${ad.url}`).toBe('1');
@@ -80,15 +79,23 @@ async function expectNoCollection(page, context, rec, { coppa, reasons }) {
   expect(await tagCookies(context), 'tag cookies after the page was hidden').toEqual([]);
   const storage = await page.evaluate(() => [localStorage.length, sessionStorage.length]);
   expect(storage, 'localStorage and sessionStorage entries').toEqual([0, 0]);
+  if (storageLog) expect(forbiddenWhenRefused(await storageLog.entries(page)), 'cookie writes and storage calls').toEqual([]);
 }
 
 const gpcOn = () =>
   Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });
+const gpcThrows = () =>
+  Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {
+    get: () => {
+      throw new Error('a privacy extension hides the signal');
+    },
+    configurable: true,
+  });
 
 // ---------------------------------------------------------------------------------------
 
 test.describe('the control: a page where everything allows collection', () => {
-  test('notkids.example (not on the list): events are sent, v12345 is set, the ad request has npa=0, coppa=0 and the uid', async ({ page, context }) => {
+  test('notkids.example (not on the list): events are sent, v12345 is set, the ad request has npa=0, coppa=0 and the uid; the tag writes only its own cookies, and deletes none', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, {}, NOTKIDS);
     const decision = await page.evaluate(() => window.adtag.decision());
@@ -97,6 +104,7 @@ test.describe('the control: a page where everything allows collection', () => {
     const v = (await tagCookies(context)).find((c) => c.name === `v${PUBLISHER}`);
     expect(v, 'the v12345 cookie').toBeTruthy();
     expect(v.value).toMatch(/^[0-9a-f]{32}$/);
+    expect(rec.ads, 'one ad request per slot').toHaveLength(SLOTS.length);
     for (const ad of rec.ads) {
       expect(ad.params).toMatchObject({ npa: '0', coppa: '0', uid: v.value });
     }
@@ -105,63 +113,76 @@ test.describe('the control: a page where everything allows collection', () => {
     expect(rec.eventPosts.length).toBeGreaterThan(0);
     const types = rec.events.map((e) => e.type);
     for (const t of ['page_view', 'ad_impression', 'session_end']) expect(types).toContain(t);
+    // The same storage log the negative tests read sees the tag's cookie writes here.
+    const log = await storageLog.entries(page);
+    expect(log.filter((e) => e.op === 'cookie-write').map((e) => e.name), 'cookie writes').toContain(`v${PUBLISHER}`);
+    expect(forbiddenWhenRefused(log).length, 'writes a refusing page would be failed for').toBeGreaterThan(0);
+    expect(forbiddenWhenAllowed(log), 'cookie writes and storage calls beyond the tag cookies').toEqual([]);
   });
 });
 
 test.describe('each signal alone: the ad is shown, nothing is collected (SPEC §2)', () => {
-  test('opt-out cookie adtag_optout=1 → opt-out-cookie', async ({ page, context }) => {
+  test('opt-out cookie adtag_optout=1 → opt-out-cookie', async ({ page, context, storageLog }) => {
     await context.addCookies([{ name: 'adtag_optout', value: '1', url: NEWS }]);
     const rec = recordRequests(context);
     await openAndRender(page);
-    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['opt-out-cookie'] });
+    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['opt-out-cookie'] }, storageLog);
   });
 
-  test('a custom opt-out cookie name (data-opt-out-cookie="myopt") is honoured', async ({ page, context }) => {
+  test('a custom opt-out cookie name (data-opt-out-cookie="myopt") is honoured', async ({ page, context, storageLog }) => {
     await context.addCookies([{ name: 'myopt', value: '1', url: NEWS }]);
     const rec = recordRequests(context);
     await openAndRender(page, { tag: tagScript({ 'data-publisher': PUBLISHER, 'data-opt-out-cookie': 'myopt' }) });
-    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['opt-out-cookie'] });
+    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['opt-out-cookie'] }, storageLog);
   });
 
-  test('data-child-directed on the script tag → coppa=1, child-directed-flag', async ({ page, context }) => {
+  test('data-child-directed on the script tag → coppa=1, child-directed-flag', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, { tag: tagScript({ 'data-publisher': PUBLISHER, 'data-child-directed': true }) });
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] }, storageLog);
   });
 
-  test('window.adtag.config.childDirected = true → coppa=1, child-directed-flag', async ({ page, context }) => {
+  test('window.adtag.config.childDirected = true → coppa=1, child-directed-flag', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, {
       head: '<script>window.adtag = window.adtag || { cmd: [] }; window.adtag.config = { childDirected: true };</script>',
     });
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] }, storageLog);
   });
 
-  test('<meta name="adtag-child-directed" content="true"> → coppa=1, child-directed-flag', async ({ page, context }) => {
+  test('<meta name="adtag-child-directed" content="true"> → coppa=1, child-directed-flag', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, { head: '<meta name="adtag-child-directed" content="true">' });
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag'] }, storageLog);
   });
 
-  test('a subdomain of a listed site (www.kids.example) → coppa=1, child-directed-list', async ({ page, context }) => {
+  test('a subdomain of a listed site (www.kids.example) → coppa=1, child-directed-list', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, {}, KIDS);
     expect(rec.lists.length, 'the list was asked for').toBeGreaterThan(0);
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list'] }, storageLog);
   });
 
-  test('a listed site itself (toyland.test) → coppa=1, child-directed-list', async ({ page, context }) => {
+  test('a listed site itself (toyland.test) → coppa=1, child-directed-list', async ({ page, context, storageLog }) => {
     const rec = recordRequests(context);
     await openAndRender(page, {}, TOYLAND);
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list'] }, storageLog);
   });
 
-  test('Global Privacy Control (navigator.globalPrivacyControl === true) → gpc', async ({ page, context }) => {
+  test('Global Privacy Control (navigator.globalPrivacyControl === true) → gpc', async ({ page, context, storageLog }) => {
     await context.addInitScript(gpcOn);
     const rec = recordRequests(context);
     await openAndRender(page);
     expect(await page.evaluate(() => navigator.globalPrivacyControl)).toBe(true);
-    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['gpc'] });
+    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['gpc'] }, storageLog);
+  });
+
+  test('a globalPrivacyControl getter that throws → gpc (the signal is unknown, and unknown means no)', async ({ page, context, storageLog }) => {
+    await context.addInitScript(gpcThrows);
+    const rec = recordRequests(context);
+    await openAndRender(page);
+    expect(await page.evaluate(() => { try { return navigator.globalPrivacyControl; } catch { return 'threw'; } })).toBe('threw');
+    await expectNoCollection(page, context, rec, { coppa: '0', reasons: ['gpc'] }, storageLog);
   });
 });
 
@@ -173,38 +194,38 @@ test.describe('the child-directed list cannot be had: unknown counts as child-di
     { name: 'a request that never answers', handle: () => {} },
   ];
   for (const f of failures) {
-    test(`${f.name} → coppa=1, child-directed-list-unavailable, the ad still shown`, async ({ page, context }) => {
+    test(`${f.name} → coppa=1, child-directed-list-unavailable, the ad still shown`, async ({ page, context, storageLog }) => {
       await page.route(LIST, f.handle);
       const rec = recordRequests(context);
       await openAndRender(page, {}, NOTKIDS);
-      await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list-unavailable'] });
+      await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list-unavailable'] }, storageLog);
     });
   }
 });
 
 test.describe('combinations (SPEC §2)', () => {
-  test('opted out on a page flagged child-directed → both reasons, coppa=1', async ({ page, context }) => {
+  test('opted out on a page flagged child-directed → both reasons, coppa=1', async ({ page, context, storageLog }) => {
     await context.addCookies([{ name: 'adtag_optout', value: '1', url: NEWS }]);
     const rec = recordRequests(context);
     await openAndRender(page, { tag: tagScript({ 'data-publisher': PUBLISHER, 'data-child-directed': 'true' }) });
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['opt-out-cookie', 'child-directed-flag'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['opt-out-cookie', 'child-directed-flag'] }, storageLog);
   });
 
-  test('GPC on a listed host → child-directed-list and gpc, coppa=1', async ({ page, context }) => {
+  test('GPC on a listed host → child-directed-list and gpc, coppa=1', async ({ page, context, storageLog }) => {
     await context.addInitScript(gpcOn);
     const rec = recordRequests(context);
     await openAndRender(page, {}, KIDS);
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list', 'gpc'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-list', 'gpc'] }, storageLog);
   });
 
-  test('meta tag while the list fails → child-directed-flag and child-directed-list-unavailable', async ({ page, context }) => {
+  test('meta tag while the list fails → child-directed-flag and child-directed-list-unavailable', async ({ page, context, storageLog }) => {
     await page.route(LIST, (route) => route.fulfill({ status: 503, body: '' }));
     const rec = recordRequests(context);
     await openAndRender(page, { head: '<meta name="adtag-child-directed" content="true">' }, NOTKIDS);
-    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag', 'child-directed-list-unavailable'] });
+    await expectNoCollection(page, context, rec, { coppa: '1', reasons: ['child-directed-flag', 'child-directed-list-unavailable'] }, storageLog);
   });
 
-  test('opted out with an identifier left from before: it is neither read nor sent, nor changed', async ({ page, context }) => {
+  test('opted out with an identifier left from before: it is neither read nor sent, nor changed', async ({ page, context, storageLog }) => {
     const uid = '0123456789abcdef0123456789abcdef';
     await context.addCookies([
       { name: 'adtag_optout', value: '1', url: NOTKIDS },
@@ -214,6 +235,7 @@ test.describe('combinations (SPEC §2)', () => {
     context.on('request', (req) => urls.push(req.url() + ' ' + (req.postData() || '')));
     const rec = recordRequests(context);
     await openAndRender(page, {}, NOTKIDS);
+    expect(rec.ads, 'one ad request per slot').toHaveLength(SLOTS.length);
     for (const ad of rec.ads) {
       expect(ad.params).toMatchObject({ npa: '1', coppa: '0' });
       expect(ad.params).not.toHaveProperty('uid');
@@ -235,7 +257,7 @@ test.describe('adtag.optOut() and adtag.optIn() on the opt-out page (SPEC §2)',
     ['v99999', 'other-publisher'],
   ];
 
-  test('optOut() deletes all 14 tag cookies, sets adtag_optout=1 for a year, leaves the publisher cookies; optIn() removes it', async ({ page, context }) => {
+  test('optOut() deletes all 14 tag cookies, sets adtag_optout=1 for a year, leaves the publisher cookies; optIn() removes it', async ({ page, context, storageLog }) => {
     const hex = 'abcdefabcdefabcdefabcdefabcdef12';
     await context.addCookies([
       ...TAG_COOKIE_PREFIXES.map((p) => ({ name: p + PUBLISHER, value: p === 'v' ? hex : p === 'fr' ? '3' : p === 'sid' ? `${hex}.${Date.now()}` : 'x', url: ORIGIN })),
@@ -272,7 +294,7 @@ test.describe('adtag.optOut() and adtag.optIn() on the opt-out page (SPEC §2)',
     }
   });
 
-  test('on www.news.example, tag cookies set for the whole domain (.news.example) are deleted too', async ({ page, context }) => {
+  test('on www.news.example, tag cookies set for the whole domain (.news.example) are deleted too', async ({ page, context, storageLog }) => {
     const site = `http://www.news.example:${PORT}`;
     await context.addCookies([
       ...['v', 'sid', 'fr', 'c'].map((p) => ({ name: p + PUBLISHER, value: 'x', domain: '.news.example', path: '/' })),
@@ -287,5 +309,182 @@ test.describe('adtag.optOut() and adtag.optIn() on the opt-out page (SPEC §2)',
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'pubsession')).toMatchObject({ value: '1', domain: '.news.example' });
     expect(cookies.find((c) => c.name === 'adtag_optout')).toMatchObject({ value: '1' });
+  });
+});
+
+test.describe('the in-between state: the site list on its way (SPEC §2)', () => {
+  test('while the list has not arrived: no event, no cookie write of any name, no storage call, only allowed requests; once it arrives (host not listed), collection starts', async ({ page, context, rec, storageLog }) => {
+    const requests = recordAllRequests(context);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let askedAt = 0;
+    await page.route(LIST, async (route) => {
+      askedAt = Date.now();
+      await held;
+      await route.continue().catch(() => {}); // the tag may have given up meanwhile
+    });
+    await openTestPage(page, { slots: SLOTS }, NOTKIDS);
+    await expect.poll(() => askedAt, { message: 'the tag asked for the site list' }).toBeGreaterThan(0);
+    // Well inside the tag's list timeout (1.5 s): the list is pending, not failed.
+    await page.waitForTimeout(300);
+
+    expect(rec.eventPosts, 'requests to /v1/events while the list is pending').toEqual([]);
+    expect(await storageLog.entries(page), 'cookie writes and storage calls while the list is pending').toEqual([]);
+    expect(await tagCookies(context), 'tag cookies while the list is pending').toEqual([]);
+    expect(notAllowedBeforeDecision(requests), 'requests the decision has not allowed yet').toEqual([]);
+    expect(await page.evaluate(() => window.adtag.decision().collect), 'collect while the list is pending').toBe(false);
+    expect(Date.now() - askedAt, 'still within the list timeout when checked').toBeLessThan(1500);
+
+    release();
+    const pageView = await waitForEvent(rec, 'page_view');
+    const v = (await tagCookies(context)).find((c) => c.name === `v${PUBLISHER}`);
+    expect(v, 'the v12345 cookie, once allowed').toBeTruthy();
+    expect(pageView.uid).toBe(v.value);
+    expect(forbiddenWhenAllowed(await storageLog.entries(page)), 'cookie writes and storage calls beyond the tag cookies').toEqual([]);
+  });
+
+  test('while the list has not arrived on a listed host: nothing; once it arrives, still nothing (child-directed-list)', async ({ page, context, rec, storageLog }) => {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    let asked = false;
+    await page.route(LIST, async (route) => {
+      asked = true;
+      await held;
+      await route.continue().catch(() => {});
+    });
+    await openTestPage(page, { slots: SLOTS }, KIDS);
+    await expect.poll(() => asked, { message: 'the tag asked for the site list' }).toBe(true);
+    await page.waitForTimeout(500);
+    expect(await storageLog.entries(page), 'cookie writes and storage calls while the list is pending').toEqual([]);
+    release();
+    await waitForSlots(page, SLOTS.length);
+    await expect.poll(() => page.evaluate(() => window.adtag.decision().reasons)).toEqual(['child-directed-list']);
+    await liveThenHide(page);
+    expect(rec.eventPosts, 'requests to /v1/events').toEqual([]);
+    expect(await storageLog.entries(page), 'cookie writes and storage calls').toEqual([]);
+  });
+});
+
+test.describe('what each request carries (README: no request of the tag carries cookies)', () => {
+  // The page on www.news.example, the tag and its endpoint on news.example: same site, so a
+  // Lax cookie of the endpoint's origin would go along with any request that lets it.
+  const PAGE = `http://www.news.example:${PORT}`;
+  const ENDPOINT = NEWS;
+  const PLANTED = 'adnet_planted';
+
+  /** Opens the page with the network's own cookie planted; returns a log of `{path, cookie}`. */
+  async function openWithPlantedCookie(page, context) {
+    await context.addCookies([{ name: PLANTED, value: 'x', url: ENDPOINT, sameSite: 'Lax' }]);
+    const seen = [];
+    context.on('request', (req) => {
+      const u = new URL(req.url());
+      if (u.origin !== ENDPOINT) return;
+      const entry = { path: u.pathname, method: req.method(), cookie: null, control: u.searchParams.has('control') };
+      seen.push(entry);
+      req
+        .allHeaders()
+        .then((h) => (entry.cookie = h.cookie || ''))
+        .catch(() => (entry.cookie = '?'));
+    });
+    await openTestPage(page, { tag: tagScript({ 'data-publisher': PUBLISHER }, `${ENDPOINT}/adtag.js`), slots: ['x'] }, PAGE);
+    return seen;
+  }
+
+  const withCookie = (seen) => seen.filter((r) => r.cookie && r.cookie.includes(PLANTED));
+
+  test('the ad request, the site list and the events POSTs while the page lives carry no Cookie header (a request that allows cookies does)', async ({ page, context, rec }) => {
+    const seen = await openWithPlantedCookie(page, context);
+    await waitForSlots(page, 1);
+    await waitForEvent(rec, 'ad_impression', 'x');
+    // The control: a request from the page that sends credentials carries the planted cookie.
+    await page.evaluate((u) => fetch(u + '/v1/child-directed-sites?control=1', { credentials: 'include' }).catch(() => {}), ENDPOINT);
+    await expect.poll(() => withCookie(seen).filter((r) => r.control).length, { message: 'the control request carried the cookie' }).toBe(1);
+
+    // The tag's own requests: its endpoints. (The publisher's <script src> is the page's
+    // request, not the tag's: a browser sends cookies with it as with any script.)
+    const tags = seen.filter((r) => !r.control && r.path.startsWith('/v1/'));
+    await expect.poll(() => tags.every((r) => r.cookie !== null), { message: 'all headers read' }).toBe(true);
+    const paths = new Set(tags.map((r) => r.path));
+    for (const p of ['/v1/ad', '/v1/child-directed-sites', '/v1/events']) expect(paths, `a request to ${p}`).toContain(p);
+    expect(withCookie(tags).map((r) => `${r.method} ${r.path}`), "the tag's requests that carried the endpoint's cookie").toEqual([]);
+  });
+
+  // needs: the delivery fix (the final send as a keepalive fetch with credentials: 'omit'
+  // instead of navigator.sendBeacon, which always sends the endpoint's cookies).
+  test('the final send when the page is hidden carries no Cookie header either', async ({ page, context, rec, hidePage }) => {
+    const seen = await openWithPlantedCookie(page, context);
+    await waitForSlots(page, 1);
+    await waitForEvent(rec, 'page_view');
+    await page.waitForTimeout(500); // the first batch delivered while the page lived
+    const before = seen.length;
+    await hidePage();
+    await waitForEvent(rec, 'session_end');
+    const finals = seen.slice(before).filter((r) => r.path === '/v1/events');
+    expect(finals.length, 'the final send').toBeGreaterThan(0);
+    await expect.poll(() => finals.every((r) => r.cookie !== null), { message: 'all headers read' }).toBe(true);
+    expect(withCookie(finals), 'final sends that carried the endpoint cookie').toEqual([]);
+  });
+});
+
+test.describe('opting out, wherever the visitor does it (SPEC §2)', () => {
+  test('optOut() in one tab stops collection in the other open tab of the same site', async ({ page, context, rec, hidePage }) => {
+    const a = page;
+    await openTestPage(a, { slots: ['x'] }, NOTKIDS);
+    await waitForSlots(a, 1);
+    const b = await context.newPage();
+    await openTestPage(b, { slots: ['y'] }, NOTKIDS);
+    await expect.poll(() => ofType(rec.events, 'page_view').length).toBe(2);
+    await expect.poll(() => ofType(rec.events, 'ad_impression').length).toBe(2);
+    // Both ads are in view: once both are viewable, neither tab has anything left to record
+    // until it is hidden, so what tab B does after the opt-out is its own choice, not a race
+    // with an event it was recording at that very moment (another process writes its cookies).
+    await waitForEvent(rec, 'ad_viewable', 'x');
+    await waitForEvent(rec, 'ad_viewable', 'y');
+    await a.waitForTimeout(500); // everything queued so far delivered
+
+    const optedOutAt = await a.evaluate(() => {
+      window.adtag.optOut();
+      return Date.now();
+    });
+    expect(await tagCookies(context), 'tag cookies right after optOut()').toEqual([]);
+    // Tab B, still open, is hidden by the visitor: it must neither send nor re-set cookies.
+    await hidePage(b);
+    await b.waitForTimeout(600);
+    expect(rec.events.filter((e) => e.ts >= optedOutAt), 'events after the opt-out (tab B)').toEqual([]);
+    expect((await tagCookies(context)).map((c) => c.name), 'tag cookies re-created by tab B').toEqual([]);
+  });
+
+  test('the tag in a sandboxed iframe (no allow-same-origin: document.cookie throws) cannot see the opt-out: it fails closed', async ({ page, context, rec }) => {
+    await context.addCookies([{ name: 'adtag_optout', value: '1', url: NOTKIDS }]);
+    const frameUrl = `${NOTKIDS}/frame-under-test.html`;
+    const frameHtml = testPage({ tag: tagScript({ 'data-publisher': PUBLISHER }, `${NOTKIDS}/adtag.js`), slots: ['inner'] });
+    await page.route(frameUrl, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: frameHtml }));
+    await openTestPage(page, { body: `<iframe sandbox="allow-scripts" src="${frameUrl}" width="400" height="300"></iframe>` }, NOTKIDS);
+    const frame = page.frame({ url: frameUrl });
+    await expect.poll(() => rec.ads.length, { message: 'the framed tag requested its ad' }).toBe(1);
+    await page.waitForTimeout(800);
+    const d = await frame.evaluate(() => window.adtag.decision());
+    expect(d.collect, 'collect while the opt-out cookie is unreadable').toBe(false);
+    expect(rec.ads[0].params, 'uid on the ad request').not.toHaveProperty('uid');
+    expect(rec.eventPosts, 'events from an opted-out visitor').toEqual([]);
+  });
+
+  test('the opt-out page says truthfully what it covers (this site), and keeps that promise on this site', async ({ page, rec }) => {
+    // The opt-out cookie is first-party: it can't reach other sites, so the page must not say so.
+    await page.goto(`${NEWS}/optout.html`);
+    const main = page.locator('main');
+    await expect(main).not.toContainText('every other site');
+    await expect(main).toContainText('on this site');
+    await page.waitForFunction(() => window.adtag && typeof window.adtag.optOut === 'function' && window.adtag.version);
+    const optedOutAt = await page.evaluate(() => {
+      window.adtag.optOut();
+      return Date.now();
+    });
+    const url = await openTestPage(page, { slots: ['x'] }, NEWS);
+    await waitForSlots(page, 1);
+    await page.waitForTimeout(600);
+    // (The opt-out page itself was measured until the click: its own page_view may be out.)
+    const after = rec.events.filter((e) => e.ts >= optedOutAt || e.page === url);
+    expect(after, 'events on this site after opting out').toEqual([]);
   });
 });

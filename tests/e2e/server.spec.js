@@ -18,30 +18,48 @@ const event = (type, extra = {}) => ({
   uid: 'u-' + uniq(),
   sid: 's-1',
   page: 'http://news.example/a',
+  ...(type === 'page_view' ? { visits: 1 } : {}),
   ...extra,
 });
 const postEvents = (request, body, contentType = 'text/plain;charset=UTF-8') =>
   request.post('/v1/events', { headers: { 'content-type': contentType }, data: typeof body === 'string' ? body : JSON.stringify(body) });
 
 test.describe('static files', () => {
-  for (const [file, type] of [
-    ['/index.html', 'text/html'],
-    ['/child.html', 'text/html'],
-    ['/optout.html', 'text/html'],
-    ['/landing.html', 'text/html'],
-    ['/demo.css', 'text/css'],
-    ['/adtag.js', 'text/javascript'],
-    ['/pkg/adtag.js', 'text/javascript'],
-    ['/pkg/adtag_bg.wasm', 'application/wasm'],
+  for (const [file, type, cache] of [
+    ['/index.html', 'text/html', 'no-cache'],
+    ['/child.html', 'text/html', 'no-cache'],
+    ['/optout.html', 'text/html', 'no-cache'],
+    ['/landing.html', 'text/html', 'no-cache'],
+    ['/demo.css', 'text/css', 'no-cache'],
+    ['/adtag.js', 'text/javascript', 'public, max-age=300'],
+    ['/pkg/adtag.js', 'text/javascript', 'no-cache'],
+    ['/pkg/adtag_bg.wasm', 'application/wasm', 'no-cache'],
   ]) {
-    test(`${file} is served as ${type}, uncached, to any origin`, async ({ request }) => {
+    test(`${file} is served as ${type}, ${cache}, to any origin`, async ({ request }) => {
       const res = await request.get(file);
       expect(res.status()).toBe(200);
       expect(res.headers()['content-type']).toContain(type);
       expect(res.headers()['access-control-allow-origin']).toBe('*');
-      expect(res.headers()['cache-control']).toBe('no-cache');
+      expect(res.headers()['cache-control']).toBe(cache);
     });
   }
+
+  test('the glue and wasm the loader names are content-hashed and served immutable; a current copy gets a 304', async ({ request }) => {
+    const loader = await (await request.get('/adtag.js')).text();
+    const names = loader.match(/adtag(_bg)?\.[0-9a-f]{12}\.(js|wasm)/g);
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) {
+      const res = await request.get(`/pkg/${name}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+      const hash = crypto.createHash('sha256').update(await res.body()).digest('hex').slice(0, 12);
+      expect(name).toContain(hash);
+    }
+    const first = await request.get('/adtag.js');
+    const again = await request.get('/adtag.js', { headers: { 'if-none-match': first.headers().etag } });
+    expect(again.status()).toBe(304);
+    expect(again.headers()['cache-control']).toBe('public, max-age=300');
+  });
 
   test('/ is the demo front page', async ({ request }) => {
     const res = await request.get('/');
@@ -125,12 +143,23 @@ test.describe('/v1/ad', () => {
   }
 });
 
-test('/v1/child-directed-sites: the list, cacheable for 5 minutes, to any origin', async ({ request }) => {
+test('/v1/child-directed-sites: the list, cacheable for an hour with an ETag, to any origin', async ({ request }) => {
   const res = await request.get('/v1/child-directed-sites');
   expect(res.status()).toBe(200);
-  expect(res.headers()['cache-control']).toBe('max-age=300');
+  expect(res.headers()['cache-control']).toBe('public, max-age=3600');
   expect(res.headers()['access-control-allow-origin']).toBe('*');
   expect(await res.json()).toEqual(['kids.example', 'toyland.test', 'playground.example']);
+  const again = await request.get('/v1/child-directed-sites', { headers: { 'if-none-match': res.headers().etag } });
+  expect(again.status()).toBe(304);
+});
+
+test('/v1/child-directed-sites?host=: only the entries that cover that host (whole labels), [] when none', async ({ request }) => {
+  const list = async (host) => (await request.get(`/v1/child-directed-sites?host=${encodeURIComponent(host)}`)).json();
+  expect(await list('kids.example')).toEqual(['kids.example']);
+  expect(await list('WWW.Kids.Example.')).toEqual(['kids.example']);
+  expect(await list('notkids.example')).toEqual([]);
+  expect(await list('news.example')).toEqual([]);
+  expect(await list('a.b.toyland.test')).toEqual(['toyland.test']);
 });
 
 test.describe('/v1/events', () => {

@@ -6,9 +6,12 @@ const {
   NEWS,
   AD_NETWORK,
   KIDS,
+  NOTKIDS,
   PUBLISHER,
   TAG_COOKIE_PREFIXES,
   isAdRequest,
+  leavePage,
+  ofType,
   recordRequests,
   consoleErrors,
   tagCookies,
@@ -24,7 +27,8 @@ const DEMO_SLOTS = { top: [728, 90], side: [300, 250], inline: [300, 250] };
 
 test.describe('ads (SPEC §3)', () => {
   test('the demo page shows an ad in a sandboxed frame in each slot; the empty slot collapses', async ({ page }) => {
-    const rec = recordRequests(page);
+    const rec = recordRequests(page, { bodies: true });
+    await rec.ready;
     await page.goto('/index.html');
     const ended = await waitForSlots(page, 4);
 
@@ -39,10 +43,14 @@ test.describe('ads (SPEC §3)', () => {
     }
   });
 
-  test('each ad request names the publisher, the slot, its size and the page', async ({ page }) => {
+  test('each ad request names the publisher, the slot, its size and the page; on this allowed page npa=0, coppa=0 and the uid', async ({ page, context }) => {
     const rec = recordRequests(page);
     await page.goto('/index.html');
     await waitForSlots(page, 4);
+    // 127.0.0.1 is on no list and nothing refuses: collection is allowed, the ads personalized.
+    expect(await page.evaluate(() => window.adtag.decision())).toMatchObject({ collect: true, childDirected: false });
+    const uid = (await tagCookies(context)).find((c) => c.name === `v${PUBLISHER}`);
+    expect(uid, 'the v12345 cookie').toBeTruthy();
     const bySlot = Object.fromEntries(rec.ads.map((a) => [a.params.slot, a]));
     expect(Object.keys(bySlot).sort()).toEqual(['empty', 'inline', 'side', 'top']);
     expect(rec.ads).toHaveLength(4);
@@ -50,8 +58,7 @@ test.describe('ads (SPEC §3)', () => {
       const ad = bySlot[slot];
       expect(ad.origin).toBe(ORIGIN);
       expect(ad.params).toMatchObject({ pub: PUBLISHER, slot, size: `${w}x${h}`, url: `${ORIGIN}/index.html` });
-      expect(['0', '1']).toContain(ad.params.npa);
-      expect(['0', '1']).toContain(ad.params.coppa);
+      expect(ad.params).toMatchObject({ npa: '0', coppa: '0', uid: uid.value });
     }
   });
 
@@ -65,11 +72,8 @@ test.describe('ads (SPEC §3)', () => {
 
     await expectRendered(page, 'first', [300, 250]);
     await expectRendered(page, 'last', [728, 90]);
-    for (const slot of ['garbage', 'broken', 'huge']) await expectCollapsed(page, slot);
-    // An ad whose click would run script on the page's behalf is not shown (or at least its
-    // click URL never reaches the frame).
-    const evil = await slotView(page, 'evil');
-    expect(evil.frame ? evil.frame.srcdoc : '').not.toContain('javascript:');
+    // An ad whose click would run script on the page's behalf is not shown at all.
+    for (const slot of ['garbage', 'broken', 'huge', 'evil']) await expectCollapsed(page, slot);
   });
 
   test('a slot keeps its declared size while its ad is pending, and neighbours do not wait for it', async ({ page }) => {
@@ -110,17 +114,22 @@ test.describe('ads (SPEC §3)', () => {
   test('a click on an ad opens the advertiser in a new tab and leaves the page where it is', async ({ page, context }) => {
     await page.goto('/index.html');
     await waitForSlots(page, 4);
+    // The ad is on screen before the visitor clicks it (a loaded machine may still be parsing it).
+    await expectRendered(page, 'side', [300, 250]);
     const opened = context.waitForEvent('page');
     await page.locator('[data-adtag-slot="side"] iframe').click();
     const landing = await opened;
     await landing.waitForLoadState();
     expect(landing.url()).toMatch(new RegExp(`^${ORIGIN}/landing\\.html\\?ad=demo-\\d+$`));
     await expect(landing.getByRole('heading')).toHaveText('You reached the advertiser');
+    // The advertiser gets no handle back on the publisher's page (no reverse tabnabbing).
+    expect(await landing.evaluate(() => window.opener === null), 'window.opener on the landing tab').toBe(true);
     expect(page.url()).toBe(`${ORIGIN}/index.html`);
   });
 
   test('loaded cross-origin from the ad network, the tag renders ads and asks its own origin for them', async ({ page }) => {
-    const rec = recordRequests(page);
+    const rec = recordRequests(page, { bodies: true });
+    await rec.ready;
     const url = await openTestPage(page, {
       tag: tagScript({ 'data-publisher': PUBLISHER }, `${AD_NETWORK}/adtag.js`),
       slots: ['a', ['b', '728x90']],
@@ -129,8 +138,9 @@ test.describe('ads (SPEC §3)', () => {
 
     await expectRendered(page, 'a', [300, 250], await rec.creative('a'));
     await expectRendered(page, 'b', [728, 90], await rec.creative('b'));
-    expect(new URL(url).origin).toBe(NEWS);
+    // Everything the tag asks for goes to the origin it was loaded from, not the page's.
     expect(rec.ads.map((a) => a.origin)).toEqual([AD_NETWORK, AD_NETWORK]);
+    expect(rec.lists.map((u) => new URL(u).origin)).toEqual([AD_NETWORK]);
     expect(rec.ads.map((a) => a.params.url)).toEqual([url, url]);
   });
 });
@@ -171,9 +181,9 @@ test.describe('while collection is not allowed (SPEC §2, §3)', () => {
   ];
 
   for (const s of situations) {
-    test(`${s.name}: ads are shown, requested with npa=1 and no uid, and nothing is collected`, async ({ page, context }) => {
+    test(`${s.name}: ads are shown, requested with npa=1, coppa=${s.child ? 1 : 0} and no uid, and nothing is collected`, async ({ page, context, collector }) => {
       if (s.optedOut) await context.addCookies([{ name: 'adtag_optout', value: '1', url: s.url }]);
-      if (s.listFails) await page.route('**/v1/child-directed-sites', (route) => route.fulfill({ status: 503, body: '' }));
+      if (s.listFails) await page.route('**/v1/child-directed-sites*', (route) => route.fulfill({ status: 503, body: '' }));
       const rec = recordRequests(page);
       await page.goto(s.url);
       await waitForSlots(page, 4);
@@ -183,14 +193,15 @@ test.describe('while collection is not allowed (SPEC §2, §3)', () => {
       for (const ad of rec.ads) {
         expect(ad.params.npa, `npa on ${ad.url}`).toBe('1');
         expect(ad.params, `no uid on ${ad.url}`).not.toHaveProperty('uid');
-        if (s.child) expect(ad.params.coppa, `coppa on ${ad.url}`).toBe('1');
+        expect(ad.params.coppa, `coppa on ${ad.url}`).toBe(s.child ? '1' : '0');
       }
       const decision = await page.evaluate(() => window.adtag.decision());
       expect(decision).toMatchObject({ collect: false, cookies: false, personalized: false, childDirected: s.child });
 
       // Leaving the page is when a tag flushes its beacons (session_end): still nothing.
-      await page.goto('about:blank');
+      await leavePage(page);
       expect(rec.eventPosts).toEqual([]);
+      expect(collector.since(), 'events stored by the collector').toEqual([]);
       const left = await tagCookies(context);
       expect(left.map((c) => c.name)).toEqual([]);
     });
@@ -250,7 +261,8 @@ test.describe('configuration errors (SPEC §1)', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]).toContain(c.field);
       expect(rec.ads).toEqual([]);
-      expect(rec.lists).toEqual([]);
+      // The loader may have asked for the site list already (SPEC §1/§2): it names only the host.
+      for (const url of rec.lists) expect(new URL(url).search).toBe(`?host=${new URL(page.url()).hostname}`);
       expect(rec.eventPosts).toEqual([]);
       expect(await tagCookies(context)).toEqual([]);
       for (const slot of ['a', 'b']) expect((await slotView(page, slot)).frame).toBeNull();
@@ -309,5 +321,35 @@ test.describe('the demo site', () => {
     await page.getByRole('button', { name: 'Opt back in' }).click();
     await expect(state).toHaveAttribute('data-opted-out', 'false');
     expect((await context.cookies()).filter((c) => c.name === 'adtag_optout')).toEqual([]);
+  });
+});
+
+test.describe('never throws into the page (SPEC §1)', () => {
+  test("a page whose fetch wrapper throws synchronously for the tag's requests: no uncaught error, the slot collapses", async ({ page }) => {
+    const head = `<script>
+      (function () {
+        var real = window.fetch;
+        window.fetch = function (u, i) {
+          if (String(u).indexOf('/v1/') >= 0) throw new TypeError('blocked by the page');
+          return real.apply(this, arguments);
+        };
+      })();
+    </script>`;
+    await openTestPage(page, { head, slots: ['x'] }, NOTKIDS);
+    await page.waitForFunction(() => window.adtag && window.adtag.version);
+    const events = await waitForSlots(page, 1);
+    expect(events[0]).toMatchObject({ slot: 'x', isEmpty: true });
+  });
+});
+
+test.describe('one tag per page', () => {
+  test('the tag pasted twice, from two origins: one instance, one page_view, one ad request per slot', async ({ page, rec }) => {
+    const second = tagScript(undefined, `${AD_NETWORK}/adtag.js`);
+    await openTestPage(page, { slots: ['x'], body: second }, NOTKIDS);
+    await waitForSlots(page, 1);
+    await expect.poll(() => ofType(rec.events, 'page_view').length, { message: 'the page_view arrives' }).toBe(1);
+    await page.waitForTimeout(600);
+    expect(ofType(rec.events, 'page_view').length, 'page_views').toBe(1);
+    expect(rec.ads.length, 'ad requests for one slot').toBe(1);
   });
 });

@@ -1,0 +1,4 @@
+//! config::resolve on any input; the input's shape and the invariants: `adtag_fuzz::config`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| adtag_fuzz::config(data));

@@ -1,0 +1,97 @@
+// No layout shift from the tag (SPEC §3; issue 16): on a page that reserves its slots' space
+// as the README says (one CSS line per slot), the tag never moves the page, whatever happens
+// to the ad: filled, no ad, an error. Measured as the visitor's browser does, with the Layout
+// Instability API (`layout-shift` entries, summed as CLS).
+const { test, expect, PORT, isAdRequest, openTestPage, waitForSlots, slotView } = require('./helpers');
+
+const NOTKIDS = `http://notkids.example:${PORT}`;
+const MAX_CLS = 0.01;
+
+/** Sums every layout shift of the page (not those right after input), from the start. */
+function clsRecorder() {
+  if (window.top !== window) return;
+  window.__cls = 0;
+  window.__shifts = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.hadRecentInput) continue;
+        window.__cls += e.value;
+        window.__shifts.push({ value: e.value, at: Math.round(e.startTime) });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  } catch (_) {
+    window.__cls = NaN; // no Layout Instability API: the test must not pass silently
+  }
+}
+
+/** Paragraphs enough to fill the viewport below the slots: a shift would move them. */
+const TEXT = Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i + 1} of the article, long enough to wrap onto a second line in a narrow viewport, as article text does.</p>`).join('\n');
+
+/** A slot as the README says to write it: its space reserved by the page's own CSS. */
+const reserved = (name, size = '300x250') => `<div data-adtag-slot="${name}" data-adtag-size="${size}" style="min-height:${size.split('x')[1]}px"></div>`;
+
+/** Settles (rendering done, two frames painted), then reads the page's CLS. */
+async function cls(page) {
+  await page.waitForTimeout(600);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
+}
+
+for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+  test.describe(`CLS at ${viewport.width}x${viewport.height} (issue 16)`, () => {
+    test.use({ viewport });
+
+    test('reserved slots in view, filled: no shift', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      await openTestPage(page, { body: `${reserved('a')}\n${TEXT.slice(0, 400)}\n${reserved('b', '320x50')}\n${TEXT}` }, NOTKIDS);
+      const ended = await waitForSlots(page, 2);
+      expect(ended.every((e) => !e.isEmpty), 'both filled').toBe(true);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+    });
+
+    test('a reserved slot in view with no ad keeps its box empty: no shift', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      await openTestPage(page, { body: `${reserved('empty')}\n${TEXT}` }, NOTKIDS);
+      const [ended] = await waitForSlots(page, 1);
+      expect(ended).toMatchObject({ slot: 'empty', isEmpty: true });
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+      const view = await slotView(page, 'empty');
+      expect([view.height, view.frame], 'the empty slot keeps its box, with no frame').toEqual([250, null]);
+    });
+
+    test('a reserved slot in view whose ad fails (server error, garbage): no shift', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      await page.route(
+        (url) => isAdRequest(url, 'broken'),
+        (route) => route.fulfill({ status: 500, headers: { 'Access-Control-Allow-Origin': '*' }, contentType: 'text/plain', body: 'down' }),
+      );
+      await openTestPage(page, { body: `${reserved('broken')}\n${reserved('garbage', '320x50')}\n${TEXT}` }, NOTKIDS);
+      await waitForSlots(page, 2);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+    });
+
+    test('an empty slot below the viewport collapses (out of view: no shift), one in view does not', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      const body = `${reserved('empty')}\n${TEXT}\n${TEXT}\n<div id="far">${reserved('empty-far')}</div>\n${TEXT}`;
+      await page.route((url) => isAdRequest(url, 'empty-far'), (route) => route.fulfill({ status: 204, headers: { 'Access-Control-Allow-Origin': '*' } }));
+      await openTestPage(page, { body }, NOTKIDS);
+      await waitForSlots(page, 2);
+      await expect.poll(async () => (await slotView(page, 'empty-far')).hidden, { message: 'the slot below the fold collapsed' }).toBe(true);
+      expect((await slotView(page, 'empty')).height, 'the empty slot in view keeps its box').toBe(250);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+    });
+
+    test('the demo article scores CLS 0 (it follows the README)', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      await page.goto('/index.html');
+      await waitForSlots(page, 4);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+    });
+  });
+}
