@@ -149,6 +149,7 @@ test.describe('publisher console', () => {
     expect(api.decision.collect).toBe(true);
     expect(shown.signals['Child-directed site list']).toBe('not listed');
     expect(shown.audit.some((a) => a.action === 'cookie-read' && a.target === 'adtag_optout')).toBe(true);
+    expect(shown.audit.some((a) => a.action === 'request' && new URL(a.target).pathname === '/v1/ad')).toBe(true);
     // Each slot on screen is outlined and labelled: rendered with its size and ad, or collapsed and why.
     const top = api.slots.find((s) => s.slot === 'top');
     expect(shown.labels).toContain(`top · rendered · 728×90 · ad ${top.ad}`);
@@ -264,6 +265,21 @@ test.describe('publisher console', () => {
       expect(await page.evaluate(() => window.__violations || [])).toEqual([]);
     });
   }
+
+  test('on the strict-CSP demo page (www/csp.html) the console works with no violation', async ({ page }) => {
+    const violations = [];
+    await page.exposeFunction('__cspViolation', (v) => violations.push(v));
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolation(e.violatedDirective + ' ' + e.blockedURI)));
+    await page.goto(`${ORIGIN}/csp.html?adtag_debug=1`);
+    await page.waitForFunction(() => window.adtag && adtag.slots && adtag.slots().some((s) => s.state === 'rendered'));
+    const { shown } = await expectConsoleMatchesApi(page);
+    expect(shown.labels.some((l) => l.startsWith('top · rendered'))).toBe(true);
+    const position = await page.evaluate(() =>
+      getComputedStyle(document.querySelector('adtag-console').shadowRoot.querySelector('.panel')).position);
+    expect(position).toBe('fixed');
+    expect(violations).toEqual([]);
+  });
 
   test('a hostile page: its styles do not reach the console, its quirks do not break it', async ({ page }) => {
     const errors = consoleErrors(page);
