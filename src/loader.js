@@ -79,6 +79,17 @@
           return queue.length;
         };
         queue.splice(0).forEach(run);
+        // The publisher console (www/console.js): fetched only when asked for, never on a normal view.
+        var consoleAsked = 0;
+        tag.openConsole = guard(function () {
+          if (consoleAsked++) return;
+          var s = document.createElement('script');
+          s.src = new URL('console.js', me.src).href;
+          s.nonce = me.nonce || ''; // a strict CSP's nonce, as on the tag's own script
+          (document.head || document.documentElement).appendChild(s);
+        });
+        var debug = me.getAttribute('data-debug');
+        if (/[?&]adtag_debug=1(&|$)/.test(location.search) || /^\s*(1|true)?\s*$/i.test(debug)) tag.openConsole();
       })
       .catch(function (e) { fail('could not load', e); });
   } catch (e) {

@@ -18,11 +18,20 @@ use web_sys::{HtmlElement, HtmlIFrameElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The tag's frame document, served as a `data:` URL (the test runner serves no www/): opaque
-/// and cross-origin to this page, as adtag-frame.html from the tag's origin is to a publisher's.
+/// The tag's frame document, served as a `blob:` URL (the test runner serves no www/; WebKit
+/// runs no script in a sandboxed `data:` frame): opaque to this page under the sandbox, as
+/// adtag-frame.html from the tag's origin is to a publisher's. Made once, so that every call
+/// names the same URL.
 fn frame_url() -> String {
-    let html = include_str!("../www/adtag-frame.html");
-    ["data:text/html;charset=utf-8,", &String::from(js_sys::encode_uri_component(html))].concat()
+    thread_local!(static URL: String = {
+        let html = include_str!("../www/adtag-frame.html");
+        let make = js_sys::Function::new_with_args(
+            "html",
+            "return URL.createObjectURL(new Blob([html], {type: 'text/html'}))",
+        );
+        make.call1(&JsValue::NULL, &html.into()).ok().and_then(|u| u.as_string()).unwrap_or_default()
+    });
+    URL.with(|u| u.clone())
 }
 
 fn reserve(slot: &HtmlElement, size: SlotSize) {
