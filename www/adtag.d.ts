@@ -92,12 +92,14 @@ declare namespace adtag {
     slotResponseReceived: SlotEvent;
     slotRenderEnded: SlotRenderEndedEvent;
     /** The creative's frame finished loading. */
-    slotOnload: SlotEvent;
+    slotOnload: AdEvent;
     slotVisibilityChanged: SlotVisibilityChangedEvent;
     /** The ad met the MRC viewability standard (50% in view for one second; 30% for large ads). */
     impressionViewable: AdEvent;
     /** The visitor clicked the ad. */
     adClick: AdEvent;
+    /** One more entry in the audit trail (the publisher console follows it). */
+    audit: AuditEntry;
   }
 
   type EventName = keyof EventMap;
@@ -136,7 +138,7 @@ declare namespace adtag {
     /** Consent platforms to wait for even when they load after the tag: `"tcf,gpp"` or a list. */
     consentPlatforms?: string | ConsentPlatform[];
     /** `auto` (collapse an empty slot only while out of view below) or `never`. */
-    collapseEmptySlots?: 'auto' | 'never';
+    collapseEmptySlots?: 'auto' | 'never' | 'now';
   }
 
   type AuditAction =
@@ -158,6 +160,29 @@ declare namespace adtag {
     target: string;
     /** Why it was allowed, in words. */
     rule: string;
+  }
+
+  type Answer = 'absent' | 'pending' | 'timed-out' | 'ready';
+
+  /** What each signal answered (for the publisher console). */
+  interface Signals {
+    optOutCookie: boolean;
+    childFlag: boolean;
+    childMeta: boolean;
+    siteList: 'listed' | 'not-listed' | 'failed' | 'timed-out' | 'pending';
+    gpc: boolean;
+    tcf: Answer;
+    gpp: Answer;
+    usp: Answer;
+  }
+
+  /** One slot, as the tag holds it (for the publisher console). */
+  interface SlotState {
+    slot: string;
+    state: 'found' | 'waiting' | 'requested' | 'held' | 'rendered' | 'collapsed' | 'destroyed';
+    size: [number, number] | null;
+    ad: string | null;
+    reason: string | null;
   }
 
   /** What the page sets up before the tag loads. */
@@ -182,6 +207,10 @@ declare namespace adtag {
     destroySlots(names?: string[]): void;
     /** Everything the tag did with cookies, storage and the network, oldest first (last 500). */
     audit(): AuditEntry[];
+    /** What each signal answered (null while the tag is busy or not started). */
+    signals(): Signals | null;
+    /** Each slot's state. */
+    slots(): SlotState[];
     /** Opens the publisher console overlay (loaded only when asked for). */
     openConsole(): void;
     /** The tag's version, e.g. `"0.1.0"`. */

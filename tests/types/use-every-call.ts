@@ -47,6 +47,22 @@ adtag.cmd.push(() => {
     const ts: number = entry.ts;
     console.log(ts, entry.action === 'cookie-write', entry.target, entry.rule);
   }
+  const signals = adtag.signals();
+  if (signals) {
+    const list: 'listed' | 'not-listed' | 'failed' | 'timed-out' | 'pending' = signals.siteList;
+    const tcf: 'absent' | 'pending' | 'timed-out' | 'ready' = signals.tcf;
+    const gpc: boolean = signals.gpc;
+    void list, tcf, gpc;
+  }
+  for (const s of adtag.slots()) {
+    const name: string = s.slot;
+    const size: [number, number] | null = s.size;
+    void name, size;
+  }
+  adtag.on('audit', (e) => {
+    const action: string = e.action;
+    void action;
+  });
   adtag.openConsole();
   console.log(version, why, flags, registered);
 
