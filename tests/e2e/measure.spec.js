@@ -454,8 +454,8 @@ test.describe('viewability of large ads: 30% for 242,500 px² or more (SPEC §4)
 
 // A page hidden and shown again ends one session stretch and starts another (SPEC §4); no
 // trusted hide that lets the page live on exists in headless Chromium (see hidePage), so the
-// stretches within one page are tested natively (tests/core_session.rs). Here: two page views
-// of one visit, each left, as a visitor makes them.
+// stretches within one page can't be driven from here (their rule lives in src/web/observe.rs).
+// Here: two page views of one visit, each left, as a visitor makes them.
 test.describe('sessions over two page views of one visit (SPEC §4)', () => {
   test('two pages, each left: two session_ends, each for its own page\'s time, same uid and sid, both stored', async ({ page, rec, collector, allowedPage }) => {
     const { pageView } = await allowedPage();
