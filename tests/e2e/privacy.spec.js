@@ -471,6 +471,8 @@ test.describe('opting out, wherever the visitor does it (SPEC §2)', () => {
     await waitForEvent(rec, 'ad_viewable', 'x');
     await waitForEvent(rec, 'ad_viewable', 'y');
     await a.waitForTimeout(500); // everything queued so far delivered
+    // ... and nothing left in the stored outbox either (a tab may be sending what the other kept).
+    await expect.poll(() => a.evaluate((key) => localStorage.getItem(key), `adtag_outbox_${PUBLISHER}`), { message: 'the stored outbox once delivered' }).toBeNull();
 
     const optedOutAt = await a.evaluate(() => {
       window.adtag.optOut();
