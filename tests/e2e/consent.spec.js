@@ -209,7 +209,8 @@ test.describe('TCF v2.2 (real @iabtechlabtcf/cmpapi)', () => {
       expect(d.reasons).toContain(m.reason);
       if (m.noAd) {
         expect(d.reasons).toContain('tcf-no-purpose-2');
-        await expectCollapsed(page, 'top');
+        // No ad, and the slot in view keeps its box (nothing the visitor sees moves).
+        await expectCollapsed(page, 'top', { box: 'kept', size: [300, 250] });
         expect(rec.ads).toEqual([]);
       } else {
         await expectRendered(page, 'top', [300, 250]);
@@ -220,12 +221,12 @@ test.describe('TCF v2.2 (real @iabtechlabtcf/cmpapi)', () => {
     });
   }
 
-  test('no purpose 2: no ad request at all, the slot collapses, reason tcf-no-purpose-2', async ({ page }) => {
+  test('no purpose 2: no ad request at all, the slot stays empty (its box kept: in view), reason tcf-no-purpose-2', async ({ page }) => {
     const rec = recordRequests(page);
     await open(page, tcfCmp(tcString({ purposes: [1, 3, 4, 7], vendors: [VENDOR] })));
     const [ended] = await waitForSlots(page, 1);
     expect(ended).toMatchObject({ slot: 'top', isEmpty: true });
-    await expectCollapsed(page, 'top');
+    await expectCollapsed(page, 'top', { box: 'kept', size: [300, 250] });
     const d = await decision(page);
     expect(d.ads).toBe(false);
     expect(d.reasons).toContain('tcf-no-purpose-2');

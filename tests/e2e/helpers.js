@@ -1,8 +1,9 @@
 // Shared helpers for the end-to-end tests: a `test` whose pages fail on any uncaught page
 // error, with fixtures for what many tests need (`rec`: the tag's requests; `collector`: what
-// the demo collector stored during this test; `hidePage`/`showPage`; `allowedPage`: a page
-// where collection is allowed; `storageLog`: every cookie and storage call the page made),
-// ad-hoc publisher pages, and assertions on what a visitor sees in a slot.
+// the demo collector stored during this test; `hidePage`: the page hidden the one way the
+// browser vouches for in headless Chromium, by leaving it; `allowedPage`: a page where
+// collection is allowed; `storageLog`: every cookie and storage call the page made), ad-hoc
+// publisher pages, a recording proxy, and assertions on what a visitor sees in a slot.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -59,13 +60,9 @@ const test = base.extend({
   collector: async ({}, use) => {
     await use(collectorSince());
   },
-  /** `hidePage(p = page)`: the tab goes to the background; resolves to the page's clock. */
+  /** `hidePage(p = page, options)`: the page is hidden by leaving it (see hidePage). */
   hidePage: async ({ page }, use) => {
-    await use((p = page) => setVisibility(p, 'hidden'));
-  },
-  /** `showPage(p = page)`: the tab comes back to the foreground. */
-  showPage: async ({ page }, use) => {
-    await use((p = page) => setVisibility(p, 'visible'));
+    await use((p = page, options) => hidePage(p, options));
   },
   /**
    * `allowedPage(options)`: opens a test page (slots `x` by default) on a host where every
@@ -87,8 +84,25 @@ const test = base.extend({
    * reads what the page logged so far.
    */
   storageLog: async ({ context }, use) => {
+    // Each top document also reports its entries as they happen, so that what a page did
+    // as it was left (pagehide) is still there once it is gone.
+    const reported = new Map();
+    await context.exposeBinding('__adtagStorageReport', (source, doc, entry) => {
+      if (!reported.has(doc)) reported.set(doc, []);
+      reported.get(doc).push(entry);
+    });
     await context.addInitScript(storageSpy);
-    await use({ entries: (target) => target.evaluate(() => (window.__adtagStorageLog || []).slice()) });
+    await use({
+      /**
+       * `entries(page)`: the log of the page's current document; `entries(left)`, with what
+       * hidePage resolved to: the whole log of the document it left, its last moments included.
+       */
+      entries: async (target) => {
+        if (target && typeof target.evaluate === 'function') return target.evaluate(() => (window.__adtagStorageLog || []).slice());
+        expect(target && target.doc, 'a document left by hidePage, with a storage log').toBeTruthy();
+        return (reported.get(target.doc) || []).slice();
+      },
+    });
   },
 });
 
@@ -226,18 +240,35 @@ async function waitForEvent(rec, type, slot, timeout = 5000) {
 // The page's life
 
 /**
- * The tab goes to the background (or comes back), as Chromium reports it to the page:
- * `document.visibilityState` and a `visibilitychange` event. Resolves to the page's clock just
- * before and after, and its time origin.
+ * The page is hidden the one way headless Chromium does it with events the browser vouches
+ * for (`isTrusted`; the tag ignores any other): it is left. Bringing another tab to the front,
+ * window.open, a minimized window, lifecycle states, a headful browser without a window
+ * manager: all leave `visibilityState` "visible". Navigating away fires a trusted
+ * `visibilitychange` (hidden) and `pagehide`, and the tag makes its final send; that send
+ * leaves as the document goes, so neither page.on('request') nor page.route sees it: read it
+ * at the collector (`collector.forUid(uid)`, `storedFor(uid)`). Goes to `options.to`
+ * (default: /landing.html on the page's own origin, where its storage can still be read), and
+ * resolves once the collector had time to store the final send (see leavePage) to the page's
+ * clock just before leaving (`before`), after (`after`), its time origin, and `doc`: the
+ * left document's storage log id (see the storageLog fixture), if it had one.
  */
-function setVisibility(page, state) {
-  return page.evaluate((state) => {
-    const before = Date.now();
-    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
-    Object.defineProperty(document, 'hidden', { value: state === 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-    return { before, after: Date.now(), timeOrigin: performance.timeOrigin };
-  }, state);
+async function hidePage(page, options = {}) {
+  const here = await page.evaluate(() => ({
+    before: Date.now(),
+    timeOrigin: performance.timeOrigin,
+    doc: window.__adtagStorageDoc || null,
+  }));
+  const to = options.to || new URL('/landing.html', page.url()).href;
+  await leavePage(page, to);
+  return { ...here, after: Date.now() };
+}
+
+/** What the collector stored for this uid since the run began, once it holds a `type` event. */
+async function storedFor(uid, type = 'session_end') {
+  await expect
+    .poll(() => ofType(collectedEvents().filter((e) => e.uid === uid), type).length, { message: `a ${type} for ${uid} at the collector` })
+    .toBeGreaterThan(0);
+  return collectedEvents().filter((e) => e.uid === uid);
 }
 
 /**
@@ -246,8 +277,8 @@ function setVisibility(page, state) {
  * uses it too, and finds the event stored by the time it returns, so an absence seen after it
  * is an absence, not a race with the final send.
  */
-async function leavePage(page) {
-  await page.goto(`${ORIGIN}/landing.html`);
+async function leavePage(page, to = `${ORIGIN}/landing.html`) {
+  await page.goto(to);
   await page.waitForLoadState('load');
   await page.waitForTimeout(1000);
 }
@@ -264,7 +295,14 @@ async function leavePage(page) {
  */
 function storageSpy() {
   const log = (window.__adtagStorageLog = []);
-  const push = (entry) => log.push({ ts: Date.now(), ...entry });
+  const top = window.top === window;
+  const doc = top ? (window.__adtagStorageDoc = Math.random().toString(36).slice(2)) : null;
+  const push = (entry) => {
+    const e = { ts: Date.now(), ...entry };
+    log.push(e);
+    // The storageLog fixture's copy, which outlives the document.
+    if (top && typeof window.__adtagStorageReport === 'function') window.__adtagStorageReport(doc, e).catch(() => {});
+  };
   const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
   if (cookie && cookie.set) {
     Object.defineProperty(Document.prototype, 'cookie', {
@@ -424,7 +462,9 @@ function slotView(page, name) {
       width: box.width,
       height: box.height,
       hidden: style.display === 'none' || style.visibility === 'hidden' || box.height === 0 || box.width === 0,
+      state: el.getAttribute('data-adtag-state'),
       frame: frame && {
+        visible: getComputedStyle(frame).visibility !== 'hidden' && frameBox.width > 0 && frameBox.height > 0,
         srcdoc: frame.getAttribute('srcdoc'),
         sandbox: frame.hasAttribute('sandbox') ? Array.from(frame.sandbox) : null,
         width: frameBox.width,
@@ -480,12 +520,65 @@ function expectSafeSandbox(tokens, name) {
   expect(tokens.filter((t) => t.startsWith('allow-top-navigation'))).toEqual([]);
 }
 
-/** The slot takes no room and shows no ad. */
-async function expectCollapsed(page, name) {
+/**
+ * The slot shows no ad: no ad frame, state "empty". And its box, when `box` is given:
+ * "kept" (the default rule for a slot in or above the view: nothing the visitor sees moves;
+ * `size` checks its size too), or "collapsed" (no room taken: a slot out of view below, or
+ * any slot with collapseEmptySlots "now").
+ */
+async function expectCollapsed(page, name, { box, size } = {}) {
+  await expect.poll(async () => (await slotView(page, name)).state, { message: `slot ${name}'s state` }).toBe('empty');
+  if (box === 'collapsed') {
+    await expect.poll(async () => (await slotView(page, name)).hidden, { message: `slot ${name} is collapsed` }).toBe(true);
+  }
   const view = await slotView(page, name);
-  expect(view.hidden, `slot ${name} is collapsed (${view.width}x${view.height})`).toBe(true);
   expect(view.frame, `slot ${name} has no ad frame`).toBeNull();
+  expect(await frameContents(page, name), `slot ${name} shows no ad`).not.toContain('data-demo-ad');
+  if (box === 'kept') {
+    expect(view.hidden, `slot ${name} keeps its box (${view.width}x${view.height})`).toBe(false);
+    if (size) expect([view.width, view.height], `slot ${name}'s box`).toEqual(size);
+  }
   return view;
+}
+
+// ---------------------------------------------------------------------------------------
+// A recording proxy
+
+/**
+ * A server of the test's own on 127.0.0.1 (any port: the host resolver rules map the test
+ * host names to it) that serves `pages` (path -> HTML) and passes every other request to the
+ * demo server, recording each as `{path, method, cookie}` in `requests`, the Cookie header
+ * as it arrived (null when none). What no page.on('request') sees, it sees: the tag's final
+ * send as the page goes. Page and tag both come from it: a loopback page asking a loopback
+ * server, which Local Network Access allows. `close()` when done.
+ */
+async function recordingProxy(pages = {}) {
+  const http = require('http');
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    requests.push({ path: url.pathname, method: req.method, cookie: req.headers.cookie == null ? null : req.headers.cookie });
+    if (req.method === 'GET' && pages[url.pathname] != null) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      return res.end(pages[url.pathname]);
+    }
+    const up = http.request({ host: '127.0.0.1', port: PORT, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
+      res.writeHead(upRes.statusCode, upRes.headers);
+      upRes.pipe(res);
+    });
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { port: server.address().port, pages, requests, close };
 }
 
 module.exports = {
@@ -510,8 +603,10 @@ module.exports = {
   collectorSince,
   ofType,
   waitForEvent,
-  setVisibility,
+  hidePage,
+  storedFor,
   leavePage,
+  recordingProxy,
   storageSpy,
   forbiddenWhenRefused,
   forbiddenWhenAllowed,

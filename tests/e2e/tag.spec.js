@@ -19,6 +19,7 @@ const {
   openTestPage,
   waitForSlots,
   slotView,
+  frameContents,
   expectRendered,
   expectCollapsed,
 } = require('./helpers');
@@ -26,7 +27,7 @@ const {
 const DEMO_SLOTS = { top: [728, 90], side: [300, 250], inline: [300, 250] };
 
 test.describe('ads (SPEC §3)', () => {
-  test('the demo page shows an ad in a sandboxed frame in each slot; the empty slot collapses', async ({ page }) => {
+  test('the demo page shows an ad in a sandboxed frame in each slot; the empty slot, below the view, collapses', async ({ page }) => {
     const rec = recordRequests(page, { bodies: true });
     await rec.ready;
     await page.goto('/index.html');
@@ -35,7 +36,7 @@ test.describe('ads (SPEC §3)', () => {
     for (const [slot, size] of Object.entries(DEMO_SLOTS)) {
       await expectRendered(page, slot, size, await rec.creative(slot));
     }
-    await expectCollapsed(page, 'empty');
+    await expectCollapsed(page, 'empty', { box: 'collapsed' });
     expect(ended).toHaveLength(4);
     expect(ended.find((e) => e.slot === 'empty')).toEqual({ slot: 'empty', isEmpty: true, size: null });
     for (const [slot, size] of Object.entries(DEMO_SLOTS)) {
@@ -62,7 +63,7 @@ test.describe('ads (SPEC §3)', () => {
     }
   });
 
-  test('a non-JSON answer, a server error, an oversized answer and a javascript: click URL collapse only their own slot', async ({ page }) => {
+  test('a non-JSON answer, a server error, an oversized answer and a javascript: click URL empty only their own slot: its box kept in view, collapsed below it', async ({ page }) => {
     await page.route(
       (url) => isAdRequest(url, 'broken'),
       (route) => route.fulfill({ status: 500, contentType: 'text/plain', body: 'Internal Server Error' }),
@@ -72,8 +73,15 @@ test.describe('ads (SPEC §3)', () => {
 
     await expectRendered(page, 'first', [300, 250]);
     await expectRendered(page, 'last', [728, 90]);
-    // An ad whose click would run script on the page's behalf is not shown at all.
-    for (const slot of ['garbage', 'broken', 'huge', 'evil']) await expectCollapsed(page, slot);
+    // An ad whose click would run script on the page's behalf is not shown at all. Each
+    // slot 250 px high under a heading, in a 720 px view: garbage and broken are (partly)
+    // in view and keep their box (nothing the visitor sees moves); huge and evil, below the
+    // view, collapse (collapseEmptySlots "auto", the default).
+    for (const slot of ['garbage', 'broken']) await expectCollapsed(page, slot, { box: 'kept', size: [300, 250] });
+    const brokenTop = await page.locator('[data-adtag-slot="broken"]').evaluate((el) => el.getBoundingClientRect().top < innerHeight);
+    expect(brokenTop, 'the lower of the kept slots is in view').toBe(true);
+    for (const slot of ['huge', 'evil']) await expectCollapsed(page, slot, { box: 'collapsed' });
+    await expectRendered(page, 'last', [728, 90]);
   });
 
   test('a slot keeps its declared size while its ad is pending, and neighbours do not wait for it', async ({ page }) => {
@@ -93,8 +101,11 @@ test.describe('ads (SPEC §3)', () => {
     const [first] = await waitForSlots(page, 1);
     expect(first.slot).toBe('other');
     await expectRendered(page, 'other', [728, 90]);
+    // Its frame may be there already (prepared with the request, hidden), but no ad is shown.
     const pending = await slotView(page, 'held');
-    expect([pending.width, pending.height, pending.frame]).toEqual([300, 250, null]);
+    expect([pending.width, pending.height, pending.state]).toEqual([300, 250, 'loading']);
+    expect(pending.frame === null || !pending.frame.visible, 'a frame shown while the ad is pending').toBe(true);
+    expect(await frameContents(page, 'held'), 'the pending slot shows no ad').not.toContain('data-demo-ad');
 
     release();
     await waitForSlots(page, 2);
@@ -102,13 +113,28 @@ test.describe('ads (SPEC §3)', () => {
     expect([done.width, done.height]).toEqual([300, 250]);
   });
 
-  test('an ad that does not arrive in time collapses its slot; the others render meanwhile', async ({ page }) => {
+  test('an ad that does not arrive in time leaves its slot empty (its box kept: in view); the others render meanwhile', async ({ page }) => {
     await openTestPage(page, { slots: ['slow', ['other', '728x90']] });
     const [first, second] = await waitForSlots(page, 2);
     expect(first).toEqual({ slot: 'other', isEmpty: false, size: [728, 90] });
     expect(second).toEqual({ slot: 'slow', isEmpty: true, size: null });
     await expectRendered(page, 'other', [728, 90]);
-    await expectCollapsed(page, 'slow');
+    await expectCollapsed(page, 'slow', { box: 'kept', size: [300, 250] });
+  });
+
+  test('collapseEmptySlots: "now" collapses an empty slot in view at once; "never" keeps an empty slot\'s box below the view', async ({ page }) => {
+    // The demo server has no ad for the slot named "empty".
+    await openTestPage(page, { tag: tagScript({ 'data-publisher': PUBLISHER, 'data-collapse-empty-slots': 'now' }), slots: ['empty', 'x'] });
+    await waitForSlots(page, 2);
+    await expectCollapsed(page, 'empty', { box: 'collapsed' });
+    await expectRendered(page, 'x', [300, 250]);
+
+    const body = '<div style="height:1600px">text</div><div data-adtag-slot="empty" data-adtag-size="300x250"></div><div style="height:1600px"></div>';
+    const head = '<script>window.adtag = window.adtag || { cmd: [] }; window.adtag.config = { collapseEmptySlots: "never" };</script>';
+    await openTestPage(page, { head, body });
+    await waitForSlots(page, 1);
+    await page.waitForTimeout(500); // "auto" would have collapsed it by now (out of view, below)
+    await expectCollapsed(page, 'empty', { box: 'kept', size: [300, 250] });
   });
 
   test('a click on an ad opens the advertiser in a new tab and leaves the page where it is', async ({ page, context }) => {
@@ -280,7 +306,7 @@ test.describe('configuration errors (SPEC §1)', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('data-adtag-size');
     expect(rec.ads.filter((a) => a.params.slot === 'bad')).toEqual([]);
-    await expectCollapsed(page, 'bad');
+    await expectCollapsed(page, 'bad', { box: 'collapsed' });
     await expectRendered(page, 'a', [300, 250]);
     await expectRendered(page, 'b', [728, 90]);
   });
