@@ -521,16 +521,16 @@ async function memory(browser, base, tagFiles) {
     const before = await measure();
     const t = Date.now();
     const result = await page.evaluate(async ({ cycles, ms }) => {
-      const B = window.__bench;
+      // A refreshed ad reuses its slot's frame (no new frame load): count slotRenderEnded.
+      let ended = 0;
+      window.adtag.on('slotRenderEnded', () => { ended++; });
       let stuck = 0;
       for (let i = 0; i < cycles; i++) {
-        const loaded = B.frames.filter((f) => f.load != null).length;
-        const wait = B.expect(loaded + 3);
+        const target = ended + 3;
         window.adtag.refresh();
-        const ok = await Promise.race([wait, new Promise((r) => setTimeout(() => r(false), ms))]);
-        if (!ok) stuck++;
-        // Don't keep the bench's own records of 3,000 frames alive.
-        if (B.frames.length > 30) B.frames.splice(0, B.frames.length - 6);
+        const t0 = performance.now();
+        while (ended < target && performance.now() - t0 < ms) await new Promise((r) => setTimeout(r, 2));
+        if (ended < target) stuck++;
       }
       return { stuck, frames: document.querySelectorAll('iframe').length };
     }, { cycles: CYCLES, ms: 3000 });
