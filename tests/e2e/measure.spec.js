@@ -89,7 +89,8 @@ async function viewClickAndLeave(page, context) {
 test.describe('an allowed page (SPEC §4)', () => {
   test('page_view and ad_impression arrive with uid = the v12345 cookie, sid, page, pub and unique ids; the ad requests carry the uid', async ({ page, context, collector }) => {
     const startedAt = Date.now();
-    const rec = recordRequests(context);
+    const rec = recordRequests(context, { bodies: true });
+    await rec.ready;
     const contentTypes = [];
     context.on('request', (r) => {
       if (new URL(r.url()).pathname === '/v1/events') contentTypes.push(r.headers()['content-type'] || '');
