@@ -142,11 +142,13 @@ test.describe('an allowed page (SPEC §4)', () => {
 
 test.describe('viewability (MRC: 50% in view, tab visible, one continuous second)', () => {
   test('an ad scrolled into view for more than a second → exactly one ad_viewable, not before that second', async ({ page, context, rec, collector }) => {
+    const answers = recordRequests(context, { bodies: true });
+    await answers.ready;
     await openTestPage(page, FAR_PAGE, NOTKIDS);
     await waitForSlots(page, 1);
     await expectRendered(page, 'far', [300, 250]);
     await waitForEvent(rec, 'ad_impression', 'far');
-    const ad = (await adResponse(rec, 'far')).id;
+    const ad = (await adResponse(answers, 'far')).id;
 
     const inViewAt = await scrollToSlot(page, 'far');
     const viewable = await waitForEvent(rec, 'ad_viewable', 'far');
@@ -183,9 +185,11 @@ test.describe('viewability (MRC: 50% in view, tab visible, one continuous second
 
 test.describe('clicks', () => {
   test('a click inside the ad → one ad_click and a new tab at the click URL; a message forged by the page counts for nothing', async ({ page, context, rec }) => {
+    const answers = recordRequests(context, { bodies: true });
+    await answers.ready;
     await openTestPage(page, { slots: ['x'] }, NOTKIDS);
     await waitForSlots(page, 1);
-    const response = await adResponse(rec, 'x');
+    const response = await adResponse(answers, 'x');
     await waitForEvent(rec, 'page_view');
 
     // The page itself imitates the frame's click message, even with the frame's token (read
