@@ -151,6 +151,64 @@ test.describe('consent that comes late, changes or races', () => {
   });
 });
 
+test.describe('consent rules read from the page\'s platforms', () => {
+  test('a TCF publisher restriction on our vendor (purpose 1 not allowed) refuses collection, though every consent is given', async ({ page, context }) => {
+    const rec = recordRequests(page);
+    const head = TCF_CMP + `<script>
+      var real = window.__tcfapi;
+      window.__tcfapi = function (cmd, v, cb) {
+        real(cmd, v, function (data, ok) { data.publisher = { restrictions: { 1: { 42: 0 } } }; cb(data, ok); });
+      };
+      window.__tcf(true);
+    </script>`;
+    await openTestPage(page, { head, tag: tagScript({ 'data-publisher': PUBLISHER, 'data-tcf-vendor-id': '42' }), slots: ['a'] }, NEWS);
+    await waitForSlots(page, 1);
+    const d = await page.evaluate(() => window.adtag.decision());
+    expect(d.collect).toBe(false);
+    expect(d.reasons).toContain('tcf-restricted');
+    await page.waitForTimeout(QUIET_MS);
+    expect(rec.eventPosts).toEqual([]);
+    expect(await tagCookies(context)).toEqual([]);
+  });
+
+  test('GPP without __tcfapi: its tcfeuv2 section rules (refusing: nothing; consenting: collection), and gdpr=1 goes on the ad request', async ({ page, context }) => {
+    const gpp = (consent) => `<script>
+      var yes = []; for (var i = 0; i < 24; i++) yes.push(${consent});
+      var ping = { signalStatus: 'ready', gppString: 'DBABM~CP', applicableSections: [2],
+        parsedSections: { tcfeuv2: [{ PurposeConsents: yes, PurposeLegitimateInterests: [],
+          VendorConsents: ${consent} ? [42] : [], VendorLegitimateInterests: [], PublisherRestrictions: [] }] } };
+      window.__gpp = function (cmd, cb) { if (cmd === 'addEventListener') cb({ eventName: 'signalStatus', pingData: ping }, true); };
+    </script>`;
+    const tag = tagScript({ 'data-publisher': PUBLISHER, 'data-tcf-vendor-id': '42' });
+    const rec = recordRequests(page);
+    await openTestPage(page, { head: gpp(false), tag, slots: ['a'] }, NEWS);
+    await waitForSlots(page, 1);
+    expect((await page.evaluate(() => window.adtag.decision())).collect, 'tcfeuv2 refusing').toBe(false);
+    expect(rec.ads, 'no basis for purpose 2: no ad request').toEqual([]);
+    await page.waitForTimeout(QUIET_MS);
+    expect(rec.eventPosts).toEqual([]);
+    expect(await tagCookies(context)).toEqual([]);
+
+    await openTestPage(page, { head: gpp(true), tag, slots: ['a'] }, NEWS);
+    await waitForSlots(page, 1);
+    expect((await page.evaluate(() => window.adtag.decision())).collect, 'tcfeuv2 consenting').toBe(true);
+    expect(rec.ads.map((a) => a.params.gdpr), 'gdpr on the ad request').toEqual(['1']);
+  });
+
+  test('GPP without __uspapi: its uspv1 section rules (an opt-out of sale refuses)', async ({ page }) => {
+    const head = `<script>
+      var ping = { signalStatus: 'ready', gppString: 'DBABTA~1YYN', applicableSections: [6],
+        parsedSections: { uspv1: { Version: 1, Notice: 'Y', OptOutSale: 'Y', LspaCovered: 'N' } } };
+      window.__gpp = function (cmd, cb) { if (cmd === 'addEventListener') cb({ eventName: 'signalStatus', pingData: ping }, true); };
+    </script>`;
+    await openTestPage(page, { head, slots: ['a'] }, NEWS);
+    await waitForSlots(page, 1);
+    const d = await page.evaluate(() => window.adtag.decision());
+    expect(d.collect).toBe(false);
+    expect(d.reasons).toContain('usp-opt-out');
+  });
+});
+
 test.describe('forged consent and forged events', () => {
   test('a frame that names itself __tcfapiLocator and answers "GDPR does not apply" counts for nothing', async ({ page }) => {
     const rec = recordRequests(page);
