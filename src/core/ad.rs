@@ -348,6 +348,16 @@ const MAX_ID_CHARS: usize = 128;
 /// an ad of another size would overflow or shift the slot), then `clickUrl` (`BadClickUrl`).
 /// Other keys are ignored. The click URL must be an exact http(s) URL: no surrounding spaces.
 pub fn render_plan(status: u16, body: &str, requested: &[SlotSize]) -> Result<RenderPlan, AdError> {
+    render_plan_with(status, body, requested, json::read)
+}
+
+/// `render_plan`, reading the JSON with `read`.
+pub fn render_plan_with(
+    status: u16,
+    body: &str,
+    requested: &[SlotSize],
+    read: json::Read,
+) -> Result<RenderPlan, AdError> {
     match status {
         200 => {}
         204 => return Err(AdError::NoAd),
@@ -356,7 +366,7 @@ pub fn render_plan(status: u16, body: &str, requested: &[SlotSize]) -> Result<Re
     if body.len() > MAX_AD_BYTES {
         return Err(AdError::TooLarge);
     }
-    let v = json::parse(body).map_err(|_| AdError::Malformed)?;
+    let v = read(body).ok_or(AdError::Malformed)?;
     if !matches!(v, Value::Obj(_)) {
         return Err(AdError::Malformed);
     }

@@ -232,6 +232,16 @@ pub fn resolve(
     attrs: &RawConfig,
     window: &RawConfig,
 ) -> Result<Config, ConfigError> {
+    resolve_with(script_src, attrs, window, json::read)
+}
+
+/// `resolve`, reading the JSON values (`lazyLoad`, `targeting`, `consentPlatforms`) with `read`.
+pub fn resolve_with(
+    script_src: Option<&str>,
+    attrs: &RawConfig,
+    window: &RawConfig,
+    read: json::Read,
+) -> Result<Config, ConfigError> {
     fn pick<'a>(w: &'a Option<String>, a: &'a Option<String>) -> Option<&'a str> {
         w.as_deref().or(a.as_deref())
     }
@@ -275,14 +285,13 @@ pub fn resolve(
 
     let lazy_load = match pick(&window.lazy_load, &attrs.lazy_load) {
         None => None,
-        Some(raw) => {
-            parse_lazy_load(trim(raw)).ok_or_else(|| ConfigError::BadLazyLoad(raw.to_string()))?
-        }
+        Some(raw) => parse_lazy_load(trim(raw), read)
+            .ok_or_else(|| ConfigError::BadLazyLoad(raw.to_string()))?,
     };
 
     let consent_platforms = match pick(&window.consent_platforms, &attrs.consent_platforms) {
         None => ConsentPlatforms::default(),
-        Some(raw) => parse_platforms(trim(raw))
+        Some(raw) => parse_platforms(trim(raw), read)
             .ok_or_else(|| ConfigError::BadConsentPlatforms(raw.to_string()))?,
     };
 
@@ -300,7 +309,9 @@ pub fn resolve(
     let mut targeting_errors = Vec::new();
     let targeting = match pick(&window.targeting, &attrs.targeting) {
         None => Targeting::default(),
-        Some(raw) => targeting::parse(raw, targeting::Source::Page, &mut targeting_errors),
+        Some(raw) => {
+            targeting::parse_with(raw, targeting::Source::Page, &mut targeting_errors, read)
+        }
     };
 
     Ok(Config {
@@ -323,11 +334,11 @@ pub fn resolve(
 /// object → its `fetchMarginPercent` and `renderMarginPercent` (each optional, defaulting
 /// to `DEFAULT_LAZY_LOAD`'s; other keys, like GPT's `mobileScaling`, ignored). `None` when
 /// malformed; `Some(None)` when off.
-fn parse_lazy_load(v: &str) -> Option<Option<LazyLoad>> {
+fn parse_lazy_load(v: &str, read: json::Read) -> Option<Option<LazyLoad>> {
     if !v.starts_with('{') {
         return parse_bool(Some(v)).map(|on| on.then_some(DEFAULT_LAZY_LOAD));
     }
-    let obj = json::parse(v).ok()?;
+    let obj = read(v)?;
     let margin = |key: &str, default: u32| match obj.get(key) {
         None => Some(default),
         Some(m) => m
@@ -347,7 +358,7 @@ fn parse_lazy_load(v: &str) -> Option<Option<LazyLoad>> {
 /// `tcf,gpp` (attribute: names separated by commas, blanks between them ignored) or
 /// `["tcf","gpp"]` (config array); names compared ignoring ASCII case. An empty list is
 /// valid (waits for nothing); any other name, or a non-string in the array, is `None`.
-fn parse_platforms(v: &str) -> Option<ConsentPlatforms> {
+fn parse_platforms(v: &str, read: json::Read) -> Option<ConsentPlatforms> {
     let mut out = ConsentPlatforms::default();
     let mut add = |name: &str| {
         let name = trim(name);
@@ -361,7 +372,7 @@ fn parse_platforms(v: &str) -> Option<ConsentPlatforms> {
         true
     };
     if v.starts_with('[') {
-        let list = json::parse(v).ok()?;
+        let list = read(v)?;
         for item in list.as_array()? {
             if !matches!(item, Value::Str(s) if !trim(s).is_empty() && add(s)) {
                 return None;

@@ -2,6 +2,10 @@
 //! event batches, without serde's bytes. Numbers are integers only (no float parsing or
 //! formatting code in the wasm); a number with a fraction or exponent becomes `Value::Float`
 //! without its value, which every caller treats as "wrong type".
+//!
+//! The reader is the core's, for native use, the tests and the fuzz targets. The parsers that
+//! read JSON take a `Read`, so that the browser glue can hand them the browser's own
+//! `JSON.parse` instead (`web::json::parse`) and the wasm ships no reader of its own.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -37,6 +41,16 @@ pub enum JsonError {
 }
 
 pub const MAX_DEPTH: usize = 32;
+
+/// Reads one JSON text into a `Value`; `None` when it is malformed, too deep, or holds
+/// something a `Value` can't (a lone surrogate). The core's is `read`; the glue's is
+/// `web::json::parse`.
+pub type Read = fn(&str) -> Option<Value>;
+
+/// `parse`, its error dropped: the core's `Read`.
+pub fn read(input: &str) -> Option<Value> {
+    parse(input).ok()
+}
 
 /// Parses one JSON text (RFC 8259): one value, optionally surrounded by whitespace.
 /// Arrays and objects may nest `MAX_DEPTH` levels deep; one more is `TooDeep`.

@@ -32,13 +32,18 @@ pub enum ListError {
 /// Validates a response. Entries that are not plausible host names are skipped (one bad
 /// entry does not void the list); an entry that is not a string voids it (`WrongShape`).
 pub fn parse(status: u16, body: &str) -> Result<SiteList, ListError> {
+    parse_with(status, body, json::read)
+}
+
+/// `parse`, reading the JSON with `read`.
+pub fn parse_with(status: u16, body: &str, read: json::Read) -> Result<SiteList, ListError> {
     if status != 200 {
         return Err(ListError::Status(status));
     }
     if body.len() > MAX_LIST_BYTES {
         return Err(ListError::TooLarge);
     }
-    let value = json::parse(body).map_err(|_| ListError::Malformed)?;
+    let value = read(body).ok_or(ListError::Malformed)?;
     let items = value.as_array().ok_or(ListError::WrongShape)?;
     if items.len() > MAX_ENTRIES {
         return Err(ListError::TooManyEntries);

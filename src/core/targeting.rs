@@ -155,8 +155,18 @@ impl Targeting {
 /// Parses one source's JSON text (`data-adtag-targeting`, or `JSON.stringify` of
 /// `adtag.config.targeting`), pushing one error per bad entry onto `errors`.
 pub fn parse(text: &str, source: Source, errors: &mut Vec<TargetingError>) -> Targeting {
+    parse_with(text, source, errors, json::read)
+}
+
+/// `parse`, reading the JSON with `read`.
+pub fn parse_with(
+    text: &str,
+    source: Source,
+    errors: &mut Vec<TargetingError>,
+    read: json::Read,
+) -> Targeting {
     let value = match text.len() <= MAX_JSON_BYTES {
-        true => json::parse(text).ok(),
+        true => read(text),
         false => None,
     };
     match value {
