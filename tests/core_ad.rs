@@ -230,7 +230,8 @@ fn render_plan_ok() {
             plan("ü😀", "é\n</script>", 300, 250, Some("HTTP://ADV.example")),
         ),
         (
-            // Duplicate keys: the first wins.
+            // Duplicate keys: the first wins with the core's reader (the browser's JSON.parse
+            // keeps the last: tests/web_json.rs).
             r#"{"id":"first","id":"second","html":"h","width":300,"width":"x","height":250}"#,
             plan("first", "h", 300, 250, None),
         ),

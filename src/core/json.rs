@@ -12,7 +12,8 @@ use crate::prelude::*;
 
 /// A parsed JSON value. Objects keep their members in input order, duplicate keys included:
 /// `get` gives the first of them (RFC 8259 leaves duplicates to the reader; the first wins
-/// here). Read members through `get`, not by iterating `Obj`.
+/// here). In the browser, values come from `JSON.parse` (`web::json`), which keeps one member
+/// per key, the last given. Read members through `get`, not by iterating `Obj`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,

@@ -29,7 +29,7 @@ pub fn fetch_site_list(url: &str) {
             let state = match result {
                 Err(FetchError::Timeout) => ListState::TimedOut,
                 Err(_) => ListState::Failed,
-                Ok((status, body)) => match site_list::parse(status, &body) {
+                Ok((status, body)) => match site_list::parse_with(status, &body, crate::web::json::parse) {
                     Err(_) => ListState::Failed,
                     Ok(list) if list.covers(&t.location.hostname) => ListState::Listed,
                     Ok(_) => ListState::NotListed,

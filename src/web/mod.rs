@@ -9,6 +9,7 @@ pub mod cookie_jar;
 pub mod decide;
 pub mod dom;
 pub mod http;
+pub mod json;
 pub mod log;
 pub mod measure;
 pub mod observe;

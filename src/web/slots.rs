@@ -149,7 +149,7 @@ pub fn claim_new(t: &mut Tag) {
         // Bad targeting entries are reported by name and left out; the ad is still requested.
         let mut errors = Vec::new();
         let targeting = match element.get_attribute("data-adtag-targeting") {
-            Some(text) => targeting::parse(&text, Source::Slot, &mut errors),
+            Some(text) => targeting::parse_with(&text, Source::Slot, &mut errors, crate::web::json::parse),
             None => Targeting::default(),
         };
         for e in &errors {
@@ -279,7 +279,7 @@ fn answered(t: &mut Tag, id: u32, generation: u32, result: Result<(u16, String),
         return;
     }
     let plan = match result {
-        Ok((status, body)) => ad::render_plan(status, &body, slot.requested.as_slice()),
+        Ok((status, body)) => ad::render_plan_with(status, &body, slot.requested.as_slice(), crate::web::json::parse),
         Err(FetchError::Timeout) => Err(AdError::Timeout),
         Err(FetchError::TooLarge) => Err(AdError::TooLarge),
         Err(FetchError::Network) => Err(AdError::Network),

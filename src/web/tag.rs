@@ -131,7 +131,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         return Err(StartError::AlreadyStarted);
     }
     let src = script.get_attribute("src").and_then(|_| script.dyn_ref::<web_sys::HtmlScriptElement>().map(|s| s.src()));
-    let config = config::resolve(src.as_deref(), &page::script_config(script), &page::window_config(&window))
+    let config = config::resolve_with(src.as_deref(), &page::script_config(script), &page::window_config(&window), crate::web::json::parse)
         .map_err(|e| {
             log::error(&e.message());
             StartError::Config
