@@ -19,7 +19,7 @@ use crate::core::signals::{Answer, Signals};
 use crate::web::page::get;
 use crate::web::publisher_events::object;
 use crate::core::cat;
-use crate::web::decide;
+use crate::web::{decide, dom, wake};
 use crate::web::tag::{self, Tag};
 use crate::web::timer::Timeout;
 use js_sys::{Array, Function, Object, Reflect};
@@ -102,17 +102,17 @@ pub fn look_again(t: &mut Tag) -> bool {
         let found = match i {
             TCF => match func("__tcfapi") {
                 Some(f) => {
-                    call(&window, &f, "addEventListener", 2.into(), callback(on_tcf));
+                    ask(&window, &f, "addEventListener", 2, TCF);
                     true
                 }
                 None => find_locator(&window).is_some_and(|target| post_tcf(&window, target)),
             },
             GPP => func("__gpp").is_some_and(|f| {
-                call(&window, &f, "addEventListener", callback(on_gpp), JsValue::UNDEFINED);
+                ask(&window, &f, "addEventListener", 0, GPP);
                 true
             }),
             _ => func("__uspapi").is_some_and(|f| {
-                call(&window, &f, "getUSPData", 1.into(), callback(on_usp));
+                ask(&window, &f, "getUSPData", 1, USP);
                 t.consent.usp = Some(f);
                 true
             }),
@@ -162,16 +162,17 @@ fn poll() {
                 decide::decide_again(t);
             }
             if let Some(f) = t.consent.usp.clone() {
-                call(&t.window.clone(), &f, "getUSPData", 1.into(), callback(on_usp));
+                ask(&t.window.clone(), &f, "getUSPData", 1, USP);
             }
         });
         poll();
     }));
 }
 
-/// A CMP that throws simply never answers: the timeout takes over.
-fn call(window: &Window, f: &Function, command: &str, b: JsValue, c: JsValue) {
-    let _ = f.call3(window, &command.into(), &b, &c);
+/// `f(command, arg, callback)` (GPP: `f(command, callback)`) on the window; each answer comes
+/// back through `answer`. A CMP that throws simply never answers: the timeout takes over.
+fn ask(window: &Window, f: &Function, command: &str, arg: u32, i: usize) {
+    dom::ask(window, f, command, arg, wake::CONSENT + i as u32, i == GPP);
 }
 
 /// Has every platform waited for given a first answer (or timed out)? Until then the first
@@ -187,9 +188,13 @@ pub fn params(signals: &Signals) -> ConsentParams {
     crate::core::consent::ad_params(signals)
 }
 
-/// A JS `(data, success)` callback that may be called any number of times.
-fn callback(f: fn(JsValue)) -> JsValue {
-    Closure::<dyn FnMut(JsValue)>::new(f).into_js_value()
+/// An answer of platform `i` (`ask`'s callback, any number of times).
+pub fn answer(i: u32, data: JsValue) {
+    match i as usize {
+        TCF => on_tcf(data),
+        GPP => on_gpp(data),
+        _ => on_usp(data),
+    }
 }
 
 /// One change to the platforms' answers. (One type, so the work closure is built once.)
@@ -247,23 +252,23 @@ fn post_tcf(window: &Window, target: Window) -> bool {
     if let Ok(mut l) = LOCATOR.try_borrow_mut() {
         *l = Some((target.clone().into(), id));
     }
+    // The answers arrive as the page's trusted `message` events (observe.rs), for the page's
+    // lifetime: TCF events keep coming.
     let _ = target.post_message(&object(&[("__tcfapiCall", call)]), "*");
-    // Listens for the page's lifetime: TCF events keep coming.
-    let _ = window.add_event_listener_with_callback("message", callback(on_message).unchecked_ref());
     true
 }
 
 /// A `message` event: an answer when the browser vouches for it (`isTrusted`), it comes from
 /// the window the tag asked (`event.source`), and it carries the `callId` of the tag's call.
 /// A frame that merely names itself `__tcfapiLocator`, or answers for another, counts nothing.
-fn on_message(e: JsValue) {
-    if get(&e, "isTrusted").as_bool() != Some(true) {
+pub fn on_message(e: &JsValue) {
+    if get(e, "isTrusted").as_bool() != Some(true) {
         return;
     }
-    let ret = get(&get(&e, "data"), "__tcfapiReturn");
+    let ret = get(&get(e, "data"), "__tcfapiReturn");
     let call_id = get(&ret, "callId").as_string();
     let ours = LOCATOR.try_borrow().ok().is_some_and(|l| {
-        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, &get(&e, "source")))
+        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, &get(e, "source")))
     });
     if ours {
         on_tcf(get(&ret, "returnValue"));

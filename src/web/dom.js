@@ -142,6 +142,33 @@ export function render(slot, w, h, html, click, token) {
   }
 }
 
+// The one way into the wasm (wake.rs): wake(kind, value, n) for every timer, answer and
+// event. A failure of the tag's own is never the page's: it does not throw on.
+let wake = () => {};
+export function init(f) {
+  wake = (kind, value, n) => { try { f(kind, value, n); } catch (_) { /* the tag's own */ } };
+}
+
+// setTimeout(wake(id)): the handle, or -1 where the page's setTimeout is gone or throws.
+export function timer(ms, id) {
+  try { return setTimeout(() => wake(id, null, 0), ms); } catch (_) { return -1; }
+}
+
+export function untimer(h) {
+  try { clearTimeout(h); } catch (_) { /* the page's own */ }
+}
+
+// Asks a consent platform: f(command, arg, callback), or for GPP f(command, callback,
+// undefined), with the window as this; each answer is wake(kind, data, 0). A platform that
+// throws never answers (the tag's timeout takes over).
+export function ask(w, f, command, arg, kind, gpp) {
+  const cb = (d) => wake(kind, d, 0);
+  try {
+    if (gpp) f.call(w, command, cb, undefined);
+    else f.call(w, command, arg, cb);
+  } catch (_) { /* the timeout takes over */ }
+}
+
 // The page's fetch, called once the current work is done; resolves to a Response or rejects
 // (a page's broken fetch wrapper included).
 function go(url, init) {
@@ -189,9 +216,9 @@ function read(r, max, c) {
   return pump();
 }
 
-// GET without cookies, aborted after `ms`: done(status, body), or done(-1 network | -2 timeout |
-// -3 larger than `max` bytes, '').
-export function get_text(url, ms, max, done) {
+// GET without cookies, aborted after `ms`: wake(id, body, status), or wake(id, '', -1 network |
+// -2 timeout | -3 larger than `max` bytes).
+export function get_text(url, ms, max, id) {
   Promise.resolve().then(() => {
     let c;
     let p;
@@ -213,18 +240,18 @@ export function get_text(url, ms, max, done) {
     return p.then((r) => read(r, max, c))
       .then((a) => (a[0] == -3 || !s.aborted ? a : fail()), fail)
       .finally(() => clearTimeout(t));
-  }).then((a) => done(a[0], a[1]), () => done(-1, ''));
+  }).then((a) => wake(id, a[1], a[0]), () => wake(id, '', -1));
 }
 
 // POST a batch as text/plain with keepalive (it outlives the page), without cookies:
-// done(status, '') with the HTTP status, or done(-1, '') on a network error or a refused request
-// (over the browser's keepalive quota). The signature of get_text's callback: one closure type
-// less in the wasm. Also the final send as the page hides: sendBeacon can't leave cookies out.
-export function post(url, body, done) {
+// wake(id, null, status) with the HTTP status, or status -1 on a network error or a refused
+// request (over the browser's keepalive quota). Also the final send as the page hides:
+// sendBeacon can't leave cookies out.
+export function post(url, body, id) {
   go(url, {
     method: 'POST', body, keepalive: true, credentials: 'omit',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
-  }).then((r) => r.status, () => -1).then((s) => done(s, ''));
+  }).then((r) => r.status, () => -1).then((s) => wake(id, null, s));
 }
 
 // The page's localStorage; throws where there is none (disabled, a sandboxed frame).
@@ -255,13 +282,13 @@ export function store_del(key) {
   try { store().removeItem(key); } catch (_) { /* no storage */ }
 }
 
-// Watches the page for the tag: each event is on(kind, value, ratio) with kind 0 = an ad frame's
+// Watches the page for the tag: each event is wake(kind, value, ratio) with kind 0 = an ad frame's
 // intersection ratio (value: the frame), 1 = visibilitychange, 2 = pagehide, 3 = pageshow from
 // the back/forward cache, 4 = a message (value: the event), 5 = the page's slots changed (an
 // element added or removed). Only events the browser vouches for (isTrusted) count: a page
 // script can dispatch any synthetic event. Returns the IntersectionObserver (null without one).
-export function watch(window, on) {
-  const call = (kind, value, ratio) => { try { on(kind, value, ratio); } catch (_) { /* the tag's own failure: never the page's */ } };
+export function watch(window) {
+  const call = (kind, value, ratio) => wake(kind, value, ratio);
   const listen = (target, name, f) => {
     try { target.addEventListener(name, (e) => { if (e.isTrusted === true) f(e); }); } catch (_) { /* none */ }
   };
@@ -336,12 +363,12 @@ export function epoch() {
 }
 
 // Lazy loading: two IntersectionObservers whose roots reach `fetch` and `render` percent of
-// the viewport's height above and below it. on(6, slot, 1|0) as a slot comes within (1) or
-// leaves (0) the fetch margin, on(7, ...) the render margin. null without IntersectionObserver.
-export function lazy(on, fetch, render) {
+// the viewport's height above and below it. wake(6, slot, 1|0) as a slot comes within (1) or
+// leaves (0) the fetch margin, wake(7, ...) the render margin. null without IntersectionObserver.
+export function lazy(fetch, render) {
   try {
     const io = (kind, pct) => new IntersectionObserver((entries) => {
-      for (const e of entries) { try { on(kind, e.target, e.isIntersecting ? 1 : 0); } catch (_) { /* the tag's own */ } }
+      for (const e of entries) wake(kind, e.target, e.isIntersecting ? 1 : 0);
     }, { rootMargin: pct + '% 0px ' + pct + '% 0px' });
     return [io(6, fetch), io(7, render)];
   } catch (_) {

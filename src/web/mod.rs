@@ -20,4 +20,5 @@ pub mod slots;
 pub mod storage;
 pub mod tag;
 pub mod timer;
+pub mod wake;
 pub mod local;

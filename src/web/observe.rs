@@ -40,31 +40,13 @@ pub struct Observers {
 
 impl Observers {
     pub fn new(window: &web_sys::Window, lazy: Option<LazyLoad>) -> Observers {
-        // One callback for every kind of event (see dom.js). Each becomes a piece of work for
-        // the tag, run now or right after the work in progress.
-        let on = Closure::<dyn Fn(u32, JsValue, f64)>::new(|kind: u32, value: JsValue, ratio: f64| match kind {
-            0 => tag::run(move |t| {
-                let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
-                if let Some(id) = id {
-                    update_view(t, id, Some(ratio));
-                }
-            }),
-            1 => tag::run(visibility_changed),
-            2 => tag::run(page_hidden),
-            3 => tag::run(page_shown),
-            // A message (dom.js passes only trusted `MessageEvent`s).
-            4 => tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>())),
-            // The page's slots changed (a slot added or removed).
-            5 => tag::run(crate::web::slots::claim_new),
-            // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
-            _ => tag::run(move |t| crate::web::slots::near(t, &value, kind == 6, ratio > 0.5)),
-        });
-        let intersection = dom::watch(window, on.as_ref());
+        // Every event reaches the tag through `wake` (see `event`).
+        crate::web::wake::ready();
+        let intersection = dom::watch(window);
         let lazy = match lazy {
-            Some(l) => dom::lazy(on.as_ref(), l.fetch_margin_percent, l.render_margin_percent),
+            Some(l) => dom::lazy(l.fetch_margin_percent, l.render_margin_percent),
             None => JsValue::NULL,
         };
-        on.forget();
         Observers { intersection, lazy, shown_at: now_ms(), hidden_reported: false }
     }
 
@@ -85,6 +67,32 @@ impl Observers {
     /// Stops watching a frame that is gone.
     pub fn unwatch(&self, frame: &web_sys::Element) {
         dom::observe(self.intersection.as_ref(), frame, false);
+    }
+}
+
+/// One event from dom.js `watch` or `lazy` (kinds 0..=7). Each becomes a piece of work for the
+/// tag, run now or right after the work in progress.
+pub fn event(kind: u32, value: JsValue, ratio: f64) {
+    match kind {
+        0 => tag::run(move |t| {
+            let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
+            if let Some(id) = id {
+                update_view(t, id, Some(ratio));
+            }
+        }),
+        1 => tag::run(visibility_changed),
+        2 => tag::run(page_hidden),
+        3 => tag::run(page_shown),
+        // A message (dom.js passes only trusted `MessageEvent`s): a slot's frame, or the
+        // answer of a TCF platform in another frame.
+        4 => {
+            crate::web::consent::on_message(&value);
+            tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>()));
+        }
+        // The page's slots changed (a slot added or removed).
+        5 => tag::run(crate::web::slots::claim_new),
+        // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
+        _ => tag::run(move |t| crate::web::slots::near(t, &value, kind == 6, ratio > 0.5)),
     }
 }
 
