@@ -158,15 +158,167 @@ export function untimer(h) {
   try { clearTimeout(h); } catch (_) { /* the page's own */ }
 }
 
-// Asks a consent platform: f(command, arg, callback), or for GPP f(command, callback,
-// undefined), with the window as this; each answer is wake(kind, data, 0). A platform that
-// throws never answers (the tag's timeout takes over).
-export function ask(w, f, command, arg, kind, gpp) {
-  const cb = (d) => wake(kind, d, 0);
+// Asks consent platform i (0 TCF, 1 GPP, 2 US Privacy): f(command, arg, callback), or for GPP
+// f(command, callback, undefined), with the window as this. Each answer is read into plain
+// values here (see tcf, gpp, usp) and reaches the tag as wake(8 + i, answer, 0). A platform
+// that throws never answers (the tag's timeout takes over).
+export function ask(w, f, command, arg, i, vendor) {
+  const cb = (d) => {
+    const a = [tcf, gpp, usp][i](d, vendor);
+    if (a != null) wake(8 + i, a, 0);
+  };
   try {
-    if (gpp) f.call(w, command, cb, undefined);
+    if (i == 1) f.call(w, command, cb, undefined);
     else f.call(w, command, arg, cb);
   } catch (_) { /* the timeout takes over */ }
+}
+
+// Reading a consent platform's answer: a page's objects may be proxies or have getters that
+// throw or change their answer between reads. Each field is read once; a read that throws
+// makes the whole answer malformed: false, which the tag counts as no answer (fail closed).
+// null: not an answer at all (ignored). Wrong types read as "not given".
+const isObj = (o) => typeof o == 'object' && o !== null;
+// o[k] for an object or a function, else undefined.
+const get = (o, k) => (isObj(o) || typeof o == 'function' ? o[k] : undefined);
+// o[n] for an object, else undefined.
+const at = (o, n) => (isObj(o) ? o[n] : undefined);
+// The elements of an array, or the value itself.
+const each = (v) => {
+  if (!Array.isArray(v)) return [v];
+  const a = [];
+  for (let i = 0; i < v.length; i++) a.push(v[i]);
+  return a;
+};
+const first = (v) => each(v).find(isObj);
+// A purpose mask (bit n = purpose n, 1..11) of the purposes p with yes(p).
+const bits = (yes) => {
+  let m = 0;
+  for (let n = 1; n <= 11; n++) if (yes(n)) m |= 1 << n;
+  return m;
+};
+
+// tcData (__tcfapi's, or the returnValue of a __tcfapiLocator answer): [eventStatus,
+// gdprApplies, tcString, purposes consented, purposes with legitimate interest, our vendor's
+// consent, its legitimate interest, then the publisher's restrictions on our vendor as
+// purpose, code pairs (publisher.restrictions[purpose][vendor])]; null without an eventStatus.
+export function tcf(d, vendor) {
+  try {
+    const status = get(d, 'eventStatus');
+    if (typeof status != 'string') return null;
+    const purpose = get(d, 'purpose');
+    const v = get(d, 'vendor');
+    const by = (o) => bits((n) => at(o, n) === true);
+    const ours = (o) => vendor != null && at(o, vendor) === true;
+    const a = [status, get(d, 'gdprApplies'), get(d, 'tcString'), by(get(purpose, 'consents')),
+      by(get(purpose, 'legitimateInterests')), ours(get(v, 'consents')), ours(get(v, 'legitimateInterests'))];
+    const r = get(get(d, 'publisher'), 'restrictions');
+    if (vendor != null) {
+      for (let p = 1; p <= 11; p++) {
+        const code = at(at(r, p), vendor);
+        if (code != null) a.push(p, code);
+      }
+    }
+    return a;
+  } catch (_) {
+    return false;
+  }
+}
+
+// GPP's tcfeuv2 section (as @iabgpp/cmpapi parses it: purposes as arrays of booleans, vendors
+// as arrays of ids, restrictions as [{key: purpose, type, ids}]) in tcf's shape (GDPR applies,
+// no TC string); null when it can't be read.
+function gppTcf(section, vendor) {
+  const s = first(section);
+  const list = (name) => {
+    const a = get(s, name);
+    if (!Array.isArray(a)) throw 0;
+    return each(a);
+  };
+  try {
+    const flags = (name) => {
+      const a = list(name);
+      return bits((n) => a[n - 1] === true);
+    };
+    const ours = (name) => vendor != null && list(name).includes(vendor);
+    const a = ['', true, '', flags('PurposeConsents'), flags('PurposeLegitimateInterests'),
+      ours('VendorConsents'), ours('VendorLegitimateInterests')];
+    const r = get(s, 'PublisherRestrictions');
+    if (vendor != null && Array.isArray(r)) {
+      for (const x of each(r)) {
+        const ids = get(x, 'ids');
+        if (Array.isArray(ids) && each(ids).includes(vendor)) a.push(get(x, 'key'), get(x, 'type'));
+      }
+    }
+    return a;
+  } catch (e) {
+    if (e === 0) return null;
+    throw e;
+  }
+}
+
+// GPP's uspv1 section as a US Privacy string (1 + notice + opt-out of sale + LSPA); null when
+// it can't be read.
+function gppUsp(section) {
+  const s = first(section);
+  let u = '1';
+  for (const f of ['Notice', 'OptOutSale', 'LspaCovered']) {
+    const v = get(s, f);
+    if (typeof v != 'string') return null;
+    u += v;
+  }
+  return u;
+}
+
+// GPP section names of ids 7 (usnat), 8.. (the US states).
+const US = 'usnat usca usva usco usut usct usfl usmt usor ustx usde usia usne usnh usnj ustn usmn usmd usin usky usri'.split(' ');
+
+// A __gpp event (its pingData) or ping whose signalStatus is ready (else null): [gppString,
+// applicableSections, tcfeuv2 (as gppTcf) or null, uspv1 (as gppUsp) or null, the applicable US
+// sections as [id, SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc,
+// ...KnownChildSensitiveDataConsents]]. The opt-out fields are passed as they are: the tag
+// reads them.
+export function gpp(d, vendor) {
+  try {
+    let ping = get(d, 'pingData');
+    if (!isObj(ping)) ping = d;
+    if (get(ping, 'signalStatus') !== 'ready') return null;
+    const parsed = get(ping, 'parsedSections');
+    const ids = [];
+    const us = [];
+    let t = null;
+    let u = null;
+    for (const x of each(get(ping, 'applicableSections'))) {
+      // Passed as it is (the tag reads it as an integer; anything else as 0), and truncated as
+      // the tag truncates it to pick the sections that go with it.
+      const id = typeof x == 'number' ? Math.trunc(x) : 0;
+      ids.push(x);
+      // Sections 2 (tcfeuv2) and 6 (uspv1), the core's GPP_TCF_EU and GPP_USP.
+      if (id == 2) t = gppTcf(get(parsed, 'tcfeuv2'), vendor);
+      else if (id == 6) u = gppUsp(get(parsed, 'uspv1'));
+      const name = US[id - 7];
+      if (!name) continue;
+      // A section is one object, or an array of its sub-sections' objects.
+      for (const o of each(get(parsed, name))) {
+        if (isObj(o)) {
+          us.push([id, get(o, 'SaleOptOut'), get(o, 'SharingOptOut'), get(o, 'TargetedAdvertisingOptOut'),
+            !!get(o, 'Gpc'), ...each(get(o, 'KnownChildSensitiveDataConsents'))]);
+        }
+      }
+    }
+    return [get(ping, 'gppString'), ids, t, u, us];
+  } catch (_) {
+    return false;
+  }
+}
+
+// getUSPData's {version, uspString}: the string (the tag judges it); null without one.
+export function usp(d) {
+  try {
+    const s = get(d, 'uspString');
+    return typeof s == 'string' ? s : null;
+  } catch (_) {
+    return false;
+  }
 }
 
 // The page's fetch, called once the current work is done; resolves to a Response or rejects

@@ -24,8 +24,15 @@ extern "C" {
     pub fn timer(ms: u32, id: u32) -> f64;
     /// `clearTimeout(handle)`, never throwing.
     pub fn untimer(handle: f64);
-    /// Asks a consent platform; each answer is `wake(kind, data, 0)` (see consent.rs).
-    pub fn ask(window: &Window, f: &js_sys::Function, command: &str, arg: u32, kind: u32, gpp: bool);
+    /// Asks consent platform `platform`; each answer, read into plain values, is
+    /// `wake(8 + platform, answer, 0)` (see dom.js).
+    pub fn ask(window: &Window, f: &js_sys::Function, command: &str, arg: u32, platform: u32, vendor: Option<u32>);
+    /// tcData read into plain values (see dom.js `tcf`).
+    pub fn tcf(data: &JsValue, vendor: Option<u32>) -> JsValue;
+    /// A `__gpp` answer read into plain values (see dom.js `gpp`); for the tests.
+    pub fn gpp(data: &JsValue, vendor: Option<u32>) -> JsValue;
+    /// A `getUSPData` answer's `uspString` (see dom.js `usp`); for the tests.
+    pub fn usp(data: &JsValue) -> JsValue;
     /// `localStorage` (see dom.js); none of them throws.
     pub fn store_get(key: &str) -> Option<String>;
     pub fn store_set(key: &str, value: &str) -> bool;
