@@ -231,29 +231,24 @@ function gppTcf(section, vendor) {
   const s = first(section);
   const list = (name) => {
     const a = get(s, name);
-    if (!Array.isArray(a)) throw 0;
-    return each(a);
+    return Array.isArray(a) ? each(a) : null;
   };
-  try {
-    const flags = (name) => {
-      const a = list(name);
-      return bits((n) => a[n - 1] === true);
-    };
-    const ours = (name) => vendor != null && list(name).includes(vendor);
-    const a = ['', true, '', flags('PurposeConsents'), flags('PurposeLegitimateInterests'),
-      ours('VendorConsents'), ours('VendorLegitimateInterests')];
-    const r = get(s, 'PublisherRestrictions');
-    if (vendor != null && Array.isArray(r)) {
-      for (const x of each(r)) {
-        const ids = get(x, 'ids');
-        if (Array.isArray(ids) && each(ids).includes(vendor)) a.push(get(x, 'key'), get(x, 'type'));
-      }
+  const pc = list('PurposeConsents');
+  const pli = list('PurposeLegitimateInterests');
+  const vc = list('VendorConsents');
+  const vli = list('VendorLegitimateInterests');
+  if (!pc || !pli || !vc || !vli) return null;
+  const flags = (l) => bits((n) => l[n - 1] === true);
+  const ours = (l) => vendor != null && l.includes(vendor);
+  const a = ['', true, '', flags(pc), flags(pli), ours(vc), ours(vli)];
+  const r = get(s, 'PublisherRestrictions');
+  if (vendor != null && Array.isArray(r)) {
+    for (const x of each(r)) {
+      const ids = get(x, 'ids');
+      if (Array.isArray(ids) && each(ids).includes(vendor)) a.push(get(x, 'key'), get(x, 'type'));
     }
-    return a;
-  } catch (e) {
-    if (e === 0) return null;
-    throw e;
   }
+  return a;
 }
 
 // GPP's uspv1 section as a US Privacy string (1 + notice + opt-out of sale + LSPA); null when
