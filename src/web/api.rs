@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::web::{page_api, publisher_events, tag};
+use crate::web::{page_api, tag};
 use wasm_bindgen::prelude::*;
 
 /// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
@@ -92,10 +92,7 @@ fn slot_names(names: &JsValue) -> Option<Vec<String>> {
 /// `adtag.on(name, callback)`: true when registered.
 #[wasm_bindgen]
 pub fn on(name: JsValue, callback: JsValue) -> bool {
-    match name.as_string() {
-        Some(name) => publisher_events::on(name, callback),
-        None => false,
-    }
+    crate::web::dom::on(&name, &callback)
 }
 
 /// `adtag.version`.

@@ -316,6 +316,27 @@ export function usp(d) {
   }
 }
 
+// adtag.on's listeners, [name, callback] in the order registered.
+const listeners = [];
+
+export function on(name, f) {
+  if (typeof name != 'string' || typeof f != 'function') return false;
+  listeners.push([name, f]);
+  return true;
+}
+
+// Calls the listeners of `name` registered by now with `payload`. One that throws is reported
+// (a page's console.error may throw too) and the others still run.
+export function emit(name, payload) {
+  for (const [n, f] of listeners.filter((l) => l[0] === name)) {
+    try {
+      f.call(undefined, payload);
+    } catch (_) {
+      try { console.error("adtag: an adtag.on('" + n + "') callback threw"); } catch (_) { /* the page's console */ }
+    }
+  }
+}
+
 // The page's fetch, called once the current work is done; resolves to a Response or rejects
 // (a page's broken fetch wrapper included).
 function go(url, init) {

@@ -33,6 +33,10 @@ extern "C" {
     pub fn gpp(data: &JsValue, vendor: Option<u32>) -> JsValue;
     /// A `getUSPData` answer's `uspString` (see dom.js `usp`); for the tests.
     pub fn usp(data: &JsValue) -> JsValue;
+    /// `adtag.on(name, callback)`: false unless `name` is a string and `callback` a function.
+    pub fn on(name: &JsValue, callback: &JsValue) -> bool;
+    /// Calls `name`'s listeners with `payload`; one that throws is reported on the console.
+    pub fn emit(name: &str, payload: &JsValue);
     /// `localStorage` (see dom.js); none of them throws.
     pub fn store_get(key: &str) -> Option<String>;
     pub fn store_set(key: &str, value: &str) -> bool;
