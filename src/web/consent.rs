@@ -270,20 +270,16 @@ fn post_tcf(window: &Window, target: Window) -> bool {
     true
 }
 
-/// A `message` event: an answer when the browser vouches for it (`isTrusted`), it comes from
-/// the window the tag asked (`event.source`), and it carries the `callId` of the tag's call.
-/// A frame that merely names itself `__tcfapiLocator`, or answers for another, counts nothing.
-pub fn on_message(e: &JsValue) {
-    if get(e, "isTrusted").as_bool() != Some(true) {
-        return;
-    }
-    let ret = get(&get(e, "data"), "__tcfapiReturn");
-    let call_id = get(&ret, "callId").as_string();
+/// A `message` event (dom.js passes only those the browser vouches for: `isTrusted`): an
+/// answer when it comes from the window the tag asked (`event.source`), and it carries the
+/// `callId` of the tag's call (`data.__tcfapiReturn.callId`). A frame that merely names itself
+/// `__tcfapiLocator`, or answers for another, counts nothing.
+pub fn on_message(source: &JsValue, call_id: Option<String>, return_value: &JsValue) {
     let ours = LOCATOR.try_borrow().ok().is_some_and(|l| {
-        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, &get(e, "source")))
+        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, source))
     });
     if ours {
-        answer(TCF as u32, dom::tcf(&get(&ret, "returnValue"), VENDOR.get()));
+        answer(TCF as u32, dom::tcf(return_value, VENDOR.get()));
     }
 }
 
@@ -348,12 +344,12 @@ fn gpp_data(a: &JsValue) -> GppData {
 }
 
 /// The elements of an array (none for anything else).
-fn items(v: &JsValue) -> Vec<JsValue> {
+pub(crate) fn items(v: &JsValue) -> Vec<JsValue> {
     v.dyn_ref::<Array>().map(Array::to_vec).unwrap_or_default()
 }
 
 /// `a[i]`, undefined past its end.
-fn item(a: &[JsValue], i: usize) -> JsValue {
+pub(crate) fn item(a: &[JsValue], i: usize) -> JsValue {
     a.get(i).cloned().unwrap_or(JsValue::UNDEFINED)
 }
 

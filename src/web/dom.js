@@ -452,7 +452,7 @@ export function store_del(key) {
 
 // Watches the page for the tag: each event is wake(kind, value, ratio) with kind 0 = an ad frame's
 // intersection ratio (value: the frame), 1 = visibilitychange, 2 = pagehide, 3 = pageshow from
-// the back/forward cache, 4 = a message (value: the event), 5 = the page's slots changed (an
+// the back/forward cache, 4 = a message (value: its fields, see below), 5 = the page's slots changed (an
 // element added or removed). Only events the browser vouches for (isTrusted) count: a page
 // script can dispatch any synthetic event. Returns the IntersectionObserver (null without one).
 export function watch(window) {
@@ -464,7 +464,18 @@ export function watch(window) {
   listen(doc, 'visibilitychange', () => call(1, null, 0));
   listen(window, 'pagehide', () => call(2, null, 0));
   listen(window, 'pageshow', (e) => { if (e.persisted === true) call(3, null, 0); });
-  listen(window, 'message', (e) => { if (e instanceof MessageEvent) call(4, e, 0); });
+  // A message as [isTrusted, source, data.adtag, data.token, data.__tcfapiReturn.callId, its
+  // returnValue]: a slot frame's report, or a TCF platform's answer from another frame.
+  listen(window, 'message', (e) => {
+    if (!(e instanceof MessageEvent)) return;
+    let m;
+    try {
+      const d = e.data;
+      const r = get(d, '__tcfapiReturn');
+      m = [e.isTrusted, e.source, get(d, 'adtag'), get(d, 'token'), get(r, 'callId'), get(r, 'returnValue')];
+    } catch (_) { return; /* not a message the tag sent or asked for */ }
+    call(4, m, 0);
+  });
   // Slots that appear later (a slow page's HTML, a single-page app's new route) or leave: one
   // call per batch of changes that touched a slot.
   try {
@@ -508,6 +519,12 @@ export function clear(slot, state) {
     for (const p of ['display', 'width', 'height', 'max-width', 'overflow']) slot.style.removeProperty(p);
     slot.setAttribute('data-adtag-state', state);
   } catch (_) { /* an odd element */ }
+}
+
+// Whether the tab is shown; a page whose visibilityState getter throws reads as hidden (no
+// viewability is counted while it can't be told).
+export function visible(doc) {
+  try { return doc.visibilityState === 'visible'; } catch (_) { return false; }
 }
 
 // Milliseconds on a monotonic clock (performance.now), for durations; 0 where a page broke it.

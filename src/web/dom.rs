@@ -51,6 +51,8 @@ extern "C" {
     pub fn observe(io: Option<&IntersectionObserver>, el: &web_sys::Element, on: bool);
     /// A destroyed slot: emptied, its style given back, `data-adtag-state` = `state`.
     pub fn clear(slot: &HtmlElement, state: &str);
+    /// `document.visibilityState === 'visible'`, never throwing (false where it throws).
+    pub fn visible(doc: &web_sys::Document) -> bool;
     /// `performance.now()`, never throwing (0 where the page broke it).
     pub fn now() -> f64;
     /// The lazy-loading observers (see dom.js): `wake(6|7, slot, 1|0)`.

@@ -10,13 +10,13 @@ use crate::prelude::*;
 use crate::core::config::LazyLoad;
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
-use crate::web::page::get;
+use crate::web::consent::{item, items};
 use crate::web::publisher_events::object;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
 use crate::web::{decide, dom};
 use wasm_bindgen::prelude::*;
-use web_sys::{IntersectionObserver, MessageEvent, VisibilityState};
+use web_sys::IntersectionObserver;
 
 /// Clicks on one ad closer together than this count once.
 const CLICK_INTERVAL_MS: u64 = 1000;
@@ -83,11 +83,15 @@ pub fn event(kind: u32, value: JsValue, ratio: f64) {
         1 => tag::run(visibility_changed),
         2 => tag::run(page_hidden),
         3 => tag::run(page_shown),
-        // A message (dom.js passes only trusted `MessageEvent`s): a slot's frame, or the
-        // answer of a TCF platform in another frame.
+        // A message (dom.js passes only trusted `MessageEvent`s, and says so): a slot's frame,
+        // or the answer of a TCF platform in another frame.
         4 => {
-            crate::web::consent::on_message(&value);
-            tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>()));
+            let m = items(&value);
+            if item(&m, 0).as_bool() != Some(true) {
+                return;
+            }
+            crate::web::consent::on_message(&item(&m, 1), item(&m, 4).as_string(), &item(&m, 5));
+            tag::run(move |t| frame_message(t, &m));
         }
         // The page's slots changed (a slot added or removed).
         5 => tag::run(crate::web::slots::claim_new),
@@ -97,7 +101,7 @@ pub fn event(kind: u32, value: JsValue, ratio: f64) {
 }
 
 fn tab_visible(t: &Tag) -> bool {
-    t.document.visibility_state() == VisibilityState::Visible
+    dom::visible(&t.document)
 }
 
 /// Feeds slot `id`'s viewability machine (with a new ratio, or just a re-check); on becoming
@@ -146,18 +150,16 @@ fn update_view(t: &mut Tag, id: u32, ratio: Option<f64>) {
 /// frame the tag built for that slot (`source`: not the page, another frame, nor the
 /// creative, whose window is one level deeper), and `token` names the slot's current ad (not
 /// one it showed before). Clicks count at most once a second per slot.
-fn frame_message(t: &mut Tag, e: &MessageEvent) {
-    if !e.is_trusted() {
-        return;
-    }
-    let data = e.data();
-    let click = match get(&data, "adtag").as_string().as_deref() {
+///
+/// `m` is the message as dom.js read it: `[isTrusted, source, data.adtag, data.token, …]`.
+fn frame_message(t: &mut Tag, m: &[JsValue]) {
+    let click = match item(m, 2).as_string().as_deref() {
         Some("click") => true,
         Some("loaded") => false,
         _ => return,
     };
-    let token = get(&data, "token").as_string().unwrap_or_default();
-    let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
+    let token = item(m, 3).as_string().unwrap_or_default();
+    let source = item(m, 1);
     let now = now_ms();
     let Some(slot) = t.slots.iter_mut().find(|s| {
         !token.is_empty()
