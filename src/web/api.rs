@@ -97,8 +97,8 @@ pub fn on(name: JsValue, callback: JsValue) -> bool {
 
 /// `adtag.version`.
 #[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
+pub fn version() -> JsValue {
+    env!("CARGO_PKG_VERSION").into()
 }
 
 /// For `npm run bench`: runs the core decision `n` times over varied signals and returns how
