@@ -50,9 +50,14 @@ pub fn once(f: Once) -> u32 {
 
 /// Forgets callback `id` without running it (a timer cleared before it fired).
 pub fn cancel(id: u32) {
-    if let Ok(mut c) = CALLBACKS.try_borrow_mut() {
-        c.retain(|(i, _)| *i != id);
-    }
+    drop(take(id));
+}
+
+/// Takes callback `id` out of the registry.
+fn take(id: u32) -> Option<Once> {
+    let mut c = CALLBACKS.try_borrow_mut().ok()?;
+    let i = c.iter().position(|(i, _)| *i == id)?;
+    Some(c.swap_remove(i).1)
 }
 
 fn dispatch(kind: u32, value: JsValue, n: f64) {
@@ -61,11 +66,8 @@ fn dispatch(kind: u32, value: JsValue, n: f64) {
     } else if kind < ONCE {
         crate::web::consent::answer(kind - CONSENT, value);
     } else {
-        let f = CALLBACKS.try_borrow_mut().ok().and_then(|mut c| {
-            let i = c.iter().position(|(i, _)| *i == kind)?;
-            Some(c.swap_remove(i).1)
-        });
-        if let Some(f) = f {
+        // Taken out (and the registry free) before it runs.
+        if let Some(f) = take(kind) {
             f(value, n);
         }
     }
