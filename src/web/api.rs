@@ -85,8 +85,7 @@ fn slot_names(names: &JsValue) -> Option<Vec<String>> {
     if names.is_undefined() || names.is_null() {
         return None;
     }
-    let list = names.dyn_ref::<js_sys::Array>().map(|a| a.iter().filter_map(|v| v.as_string()).collect());
-    Some(list.unwrap_or_default())
+    Some(crate::web::dom::items(names).iter().filter_map(JsValue::as_string).collect())
 }
 
 /// `adtag.on(name, callback)`: true when registered.

@@ -16,13 +16,12 @@ use crate::web::local::Local;
 use crate::core::ad::ConsentParams;
 use crate::core::consent::{GppData, Restriction, TcfData, UsSection};
 use crate::core::signals::{Answer, Signals};
-use crate::web::page::get;
-use crate::web::publisher_events::object;
 use crate::core::cat;
-use crate::web::{decide, dom};
+use crate::web::dom::{self, item, items};
+use crate::web::decide;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::Timeout;
-use js_sys::{Array, Function, Object};
+use js_sys::{Function, Object};
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -88,29 +87,21 @@ fn declared(t: &Tag, i: usize) -> bool {
 /// (not allowed) until it answers. True when one was found.
 pub fn look_again(t: &mut Tag) -> bool {
     let window = t.window.clone();
-    let func = |name| get(&window, name).dyn_into::<Function>().ok();
     let mut found_any = false;
     for i in [TCF, GPP, USP] {
         if t.consent.listening[i] {
             continue;
         }
-        let found = match i {
-            TCF => match func("__tcfapi") {
-                Some(f) => {
-                    ask(&window, &f, "addEventListener", 2, TCF);
-                    true
+        let found = match dom::cmp(&window, i as u32) {
+            Some(f) => {
+                ask(&window, &f, i);
+                if i == USP {
+                    t.consent.usp = Some(f);
                 }
-                None => find_locator(&window).is_some_and(|target| post_tcf(&window, target)),
-            },
-            GPP => func("__gpp").is_some_and(|f| {
-                ask(&window, &f, "addEventListener", 0, GPP);
                 true
-            }),
-            _ => func("__uspapi").is_some_and(|f| {
-                ask(&window, &f, "getUSPData", 1, USP);
-                t.consent.usp = Some(f);
-                true
-            }),
+            }
+            // TCF in another frame: through `__tcfapiLocator`'s postMessage protocol.
+            None => i == TCF && dom::locator(&window).is_some_and(|target| post_tcf(&window, target)),
         };
         if found {
             t.consent.listening[i] = true;
@@ -157,17 +148,17 @@ fn poll() {
                 decide::decide_again(t);
             }
             if let Some(f) = t.consent.usp.clone() {
-                ask(&t.window.clone(), &f, "getUSPData", 1, USP);
+                ask(&t.window.clone(), &f, USP);
             }
         });
         poll();
     }));
 }
 
-/// `f(command, arg, callback)` (GPP: `f(command, callback)`) on the window; each answer comes
-/// back through `answer`. A CMP that throws simply never answers: the timeout takes over.
-fn ask(window: &Window, f: &Function, command: &str, arg: u32, i: usize) {
-    dom::ask(window, f, command, arg, i as u32, VENDOR.get());
+/// Platform `i`'s `addEventListener` (`getUSPData` for US Privacy) on the window; each answer
+/// comes back through `answer`. A CMP that throws simply never answers: the timeout takes over.
+fn ask(window: &Window, f: &Function, i: usize) {
+    dom::ask(window, f, i as u32, VENDOR.get());
 }
 
 /// Has every platform waited for given a first answer (or timed out)? Until then the first
@@ -236,37 +227,18 @@ fn change(change: Change) {
 // ---------------------------------------------------------------------------------------
 // TCF
 
-/// The nearest window, this one or an ancestor up to the top, with a child frame named
-/// `__tcfapiLocator` (named frames may be read across origins; a refusal reads as none).
-fn find_locator(window: &Window) -> Option<Window> {
-    let mut w: JsValue = window.into();
-    for _ in 0..32 {
-        if has_locator(&w) {
-            return Some(w.unchecked_into());
-        }
-        let parent = get(&w, "parent");
-        if !parent.is_object() || Object::is(&parent, &w) {
-            return None; // the top's parent is itself
-        }
-        w = parent;
-    }
-    None
-}
-
 /// `addEventListener` through the postMessage protocol, to the window holding the locator.
 /// Only that window's answers to this very call count (`on_message`). (We post an object, so
 /// the CMP answers with objects: the protocol answers in the form it was called.)
 fn post_tcf(window: &Window, target: Window) -> bool {
     let id = crate::web::page::random16(window).map(|r| cat(&[CALL_ID, "-", &crate::core::ids::hex_id(&r)]));
     let Some(id) = id else { return false };
-    let call = object(&[("command", "addEventListener".into()), ("version", 2.into()),
-        ("callId", id.as_str().into())]);
     if let Ok(mut l) = LOCATOR.try_borrow_mut() {
-        *l = Some((target.clone().into(), id));
+        *l = Some((target.clone().into(), id.clone()));
     }
     // The answers arrive as the page's trusted `message` events (observe.rs), for the page's
     // lifetime: TCF events keep coming.
-    let _ = target.post_message(&object(&[("__tcfapiCall", call)]), "*");
+    dom::tcf_call(&target, &id);
     true
 }
 
@@ -281,10 +253,6 @@ pub fn on_message(source: &JsValue, call_id: Option<String>, return_value: &JsVa
     if ours {
         answer(TCF as u32, dom::tcf(return_value, VENDOR.get()));
     }
-}
-
-fn has_locator(w: &JsValue) -> bool {
-    !get(&get(w, "frames"), "__tcfapiLocator").is_undefined()
 }
 
 /// `tcloaded` / `useractioncomplete` are answers, `cmpuishown` is an answer that nothing is
@@ -341,16 +309,6 @@ fn gpp_data(a: &JsValue) -> GppData {
         usp: item(&a, 3).as_string(),
         us_sections: items(&item(&a, 4)).iter().map(us_section).collect(),
     }
-}
-
-/// The elements of an array (none for anything else).
-pub(crate) fn items(v: &JsValue) -> Vec<JsValue> {
-    v.dyn_ref::<Array>().map(Array::to_vec).unwrap_or_default()
-}
-
-/// `a[i]`, undefined past its end.
-pub(crate) fn item(a: &[JsValue], i: usize) -> JsValue {
-    a.get(i).cloned().unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A 2-bit field: missing is 0 (the section has no such field), 0 and 2 are themselves,

@@ -158,19 +158,52 @@ export function untimer(h) {
   try { clearTimeout(h); } catch (_) { /* the page's own */ }
 }
 
-// Asks consent platform i (0 TCF, 1 GPP, 2 US Privacy): f(command, arg, callback), or for GPP
-// f(command, callback, undefined), with the window as this. Each answer is read into plain
-// values here (see tcf, gpp, usp) and reaches the tag as wake(8 + i, answer, 0). A platform
-// that throws never answers (the tag's timeout takes over).
-export function ask(w, f, command, arg, i, vendor) {
+// Consent platform i's function on the window (0 __tcfapi, 1 __gpp, 2 __uspapi), or null.
+export function cmp(w, i) {
+  try {
+    const f = w[['__tcfapi', '__gpp', '__uspapi'][i]];
+    return typeof f == 'function' ? f : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Asks consent platform i, with the window as this: TCF f('addEventListener', 2, callback), GPP
+// f('addEventListener', callback, undefined), US Privacy f('getUSPData', 1, callback). Each
+// answer is read into plain values here (see tcf, gpp, usp) and reaches the tag as
+// wake(8 + i, answer, 0). A platform that throws never answers (the tag's timeout takes over).
+export function ask(w, f, i, vendor) {
   const cb = (d) => {
     const a = [tcf, gpp, usp][i](d, vendor);
     if (a != null) wake(8 + i, a, 0);
   };
   try {
-    if (i == 1) f.call(w, command, cb, undefined);
-    else f.call(w, command, arg, cb);
+    if (i == 1) f.call(w, 'addEventListener', cb, undefined);
+    else f.call(w, i ? 'getUSPData' : 'addEventListener', i ? 1 : 2, cb);
   } catch (_) { /* the timeout takes over */ }
+}
+
+// The nearest window, this one or an ancestor up to the top, with a child frame named
+// __tcfapiLocator (named frames may be read across origins; a refusal reads as none); null.
+export function locator(w) {
+  for (let n = 0; n < 32; n++) {
+    try {
+      if (w.frames.__tcfapiLocator !== undefined) return w;
+    } catch (_) { /* refused: none here */ }
+    let p;
+    try { p = w.parent; } catch (_) { return null; }
+    if (!isObj(p) || p === w) return null; // the top's parent is itself
+    w = p;
+  }
+  return null;
+}
+
+// TCF's addEventListener through the postMessage protocol, to the window holding the locator.
+// (An object: the CMP answers in the form it was called, and the tag reads objects.)
+export function tcf_call(target, callId) {
+  try {
+    target.postMessage({ __tcfapiCall: { command: 'addEventListener', version: 2, callId } }, '*');
+  } catch (_) { /* gone: no answer, the timeout takes over */ }
 }
 
 // Reading a consent platform's answer: a page's objects may be proxies or have getters that

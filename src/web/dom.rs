@@ -24,9 +24,15 @@ extern "C" {
     pub fn timer(ms: u32, id: u32) -> f64;
     /// `clearTimeout(handle)`, never throwing.
     pub fn untimer(handle: f64);
+    /// Consent platform `platform`'s function on the window (`__tcfapi`, `__gpp`, `__uspapi`).
+    pub fn cmp(window: &Window, platform: u32) -> Option<js_sys::Function>;
     /// Asks consent platform `platform`; each answer, read into plain values, is
     /// `wake(8 + platform, answer, 0)` (see dom.js).
-    pub fn ask(window: &Window, f: &js_sys::Function, command: &str, arg: u32, platform: u32, vendor: Option<u32>);
+    pub fn ask(window: &Window, f: &js_sys::Function, platform: u32, vendor: Option<u32>);
+    /// The nearest window, this one or an ancestor, with a frame named `__tcfapiLocator`.
+    pub fn locator(window: &Window) -> Option<Window>;
+    /// Posts TCF's `addEventListener` call with our `callId` to `target`.
+    pub fn tcf_call(target: &Window, call_id: &str);
     /// tcData read into plain values (see dom.js `tcf`).
     pub fn tcf(data: &JsValue, vendor: Option<u32>) -> JsValue;
     /// A `__gpp` answer read into plain values (see dom.js `gpp`); for the tests.
@@ -62,4 +68,14 @@ extern "C" {
     pub fn width(el: &web_sys::Element) -> f64;
     /// `Date.now()`, never throwing (0 where the page broke it).
     pub fn epoch() -> f64;
+}
+
+/// The elements of an array (none for anything else): the plain values dom.js hands over.
+pub fn items(v: &JsValue) -> Vec<JsValue> {
+    v.dyn_ref::<js_sys::Array>().map(js_sys::Array::to_vec).unwrap_or_default()
+}
+
+/// `a[i]`, undefined past its end.
+pub fn item(a: &[JsValue], i: usize) -> JsValue {
+    a.get(i).cloned().unwrap_or(JsValue::UNDEFINED)
 }

@@ -10,7 +10,7 @@ use crate::prelude::*;
 use crate::core::config::LazyLoad;
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
-use crate::web::consent::{item, items};
+use crate::web::dom::{item, items};
 use crate::web::publisher_events::object;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
