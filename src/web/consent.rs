@@ -21,7 +21,7 @@ use crate::web::dom::{self, item, items};
 use crate::web::decide;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::Timeout;
-use js_sys::{Function, Object};
+use js_sys::Function;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -248,7 +248,7 @@ fn post_tcf(window: &Window, target: Window) -> bool {
 /// `__tcfapiLocator`, or answers for another, counts nothing.
 pub fn on_message(source: &JsValue, call_id: Option<String>, return_value: &JsValue) {
     let ours = LOCATOR.try_borrow().ok().is_some_and(|l| {
-        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, source))
+        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && w == source)
     });
     if ours {
         answer(TCF as u32, dom::tcf(return_value, VENDOR.get()));
