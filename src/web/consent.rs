@@ -158,6 +158,7 @@ fn poll() {
 /// Platform `i`'s `addEventListener` (`getUSPData` for US Privacy) on the window; each answer
 /// comes back through `answer`. A CMP that throws simply never answers: the timeout takes over.
 fn ask(window: &Window, f: &Function, i: usize) {
+    crate::web::wake::ready();
     dom::ask(window, f, i as u32, VENDOR.get());
 }
 
