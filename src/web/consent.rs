@@ -8,6 +8,8 @@
 //! (`consentPlatforms`) is waited for even before it appears. A platform that is odd in any
 //! way (not a function, throws, answers in the wrong shape, never answers) never makes the tag
 //! throw: it stays `Pending` until the timeout, and then counts as `TimedOut` (not allowed).
+//! dom.js reads each answer into plain values, every field once; an answer whose reading
+//! throws (a getter, a proxy) counts as no answer: `TimedOut` too, until a readable one comes.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
