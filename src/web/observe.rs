@@ -71,32 +71,36 @@ impl Observers {
 }
 
 /// One event from dom.js `watch` or `lazy` (kinds 0..=7). Each becomes a piece of work for the
-/// tag, run now or right after the work in progress.
+/// tag, run now or right after the work in progress (one closure type for all of them).
 pub fn event(kind: u32, value: JsValue, ratio: f64) {
+    if kind == 4 {
+        // A message (dom.js passes only trusted `MessageEvent`s, and says so): a slot's frame,
+        // or the answer of a TCF platform in another frame.
+        let m = items(&value);
+        if item(&m, 0).as_bool() != Some(true) {
+            return;
+        }
+        crate::web::consent::on_message(&item(&m, 1), item(&m, 4).as_string(), &item(&m, 5));
+    }
+    tag::run(move |t| on_event(t, kind, value, ratio));
+}
+
+fn on_event(t: &mut Tag, kind: u32, value: JsValue, ratio: f64) {
     match kind {
-        0 => tag::run(move |t| {
+        0 => {
             let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
             if let Some(id) = id {
                 update_view(t, id, Some(ratio));
             }
-        }),
-        1 => tag::run(visibility_changed),
-        2 => tag::run(page_hidden),
-        3 => tag::run(page_shown),
-        // A message (dom.js passes only trusted `MessageEvent`s, and says so): a slot's frame,
-        // or the answer of a TCF platform in another frame.
-        4 => {
-            let m = items(&value);
-            if item(&m, 0).as_bool() != Some(true) {
-                return;
-            }
-            crate::web::consent::on_message(&item(&m, 1), item(&m, 4).as_string(), &item(&m, 5));
-            tag::run(move |t| frame_message(t, &m));
         }
+        1 => visibility_changed(t),
+        2 => page_hidden(t),
+        3 => page_shown(t),
+        4 => frame_message(t, &items(&value)),
         // The page's slots changed (a slot added or removed).
-        5 => tag::run(crate::web::slots::claim_new),
+        5 => crate::web::slots::claim_new(t),
         // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
-        _ => tag::run(move |t| crate::web::slots::near(t, &value, kind == 6, ratio > 0.5)),
+        _ => crate::web::slots::near(t, &value, kind == 6, ratio > 0.5),
     }
 }
 
