@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::web::{page_api, publisher_events, tag};
+use crate::web::{page_api, tag};
 use wasm_bindgen::prelude::*;
 
 /// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
@@ -85,23 +85,19 @@ fn slot_names(names: &JsValue) -> Option<Vec<String>> {
     if names.is_undefined() || names.is_null() {
         return None;
     }
-    let list = names.dyn_ref::<js_sys::Array>().map(|a| a.iter().filter_map(|v| v.as_string()).collect());
-    Some(list.unwrap_or_default())
+    Some(crate::web::dom::items(names).iter().filter_map(JsValue::as_string).collect())
 }
 
 /// `adtag.on(name, callback)`: true when registered.
 #[wasm_bindgen]
 pub fn on(name: JsValue, callback: JsValue) -> bool {
-    match name.as_string() {
-        Some(name) => publisher_events::on(name, callback),
-        None => false,
-    }
+    crate::web::dom::on(&name, &callback)
 }
 
 /// `adtag.version`.
 #[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
+pub fn version() -> JsValue {
+    env!("CARGO_PKG_VERSION").into()
 }
 
 /// For `npm run bench`: runs the core decision `n` times over varied signals and returns how

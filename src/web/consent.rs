@@ -8,21 +8,22 @@
 //! (`consentPlatforms`) is waited for even before it appears. A platform that is odd in any
 //! way (not a function, throws, answers in the wrong shape, never answers) never makes the tag
 //! throw: it stays `Pending` until the timeout, and then counts as `TimedOut` (not allowed).
+//! dom.js reads each answer into plain values, every field once; an answer whose reading
+//! throws (a getter, a proxy) counts as no answer: `TimedOut` too, until a readable one comes.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::web::local::Local;
 
 use crate::core::ad::ConsentParams;
-use crate::core::consent::{GPP_TCF_EU, GPP_USP, GppData, Restriction, TcfData, UsSection, purpose_bit};
+use crate::core::consent::{GppData, Restriction, TcfData, UsSection};
 use crate::core::signals::{Answer, Signals};
-use crate::web::page::get;
-use crate::web::publisher_events::object;
 use crate::core::cat;
+use crate::web::dom::{self, item, items};
 use crate::web::decide;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::Timeout;
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::Function;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::Window;
@@ -38,11 +39,6 @@ const GPP: usize = 1;
 const USP: usize = 2;
 /// Our `callId` on the `__tcfapiLocator` postMessage protocol.
 const CALL_ID: &str = "adtag-tcf";
-/// GPP section names (`parsedSections` keys) of ids 7 (usnat), 8.. (the US states).
-const US_SECTIONS: [&str; 21] = [
-    "usnat", "usca", "usva", "usco", "usut", "usct", "usfl", "usmt", "usor", "ustx", "usde",
-    "usia", "usne", "usnh", "usnj", "ustn", "usmn", "usmd", "usin", "usky", "usri",
-];
 
 /// How often the tag looks for platforms that appeared since, and asks US Privacy again
 /// (`__uspapi` has no change events): a function call a second.
@@ -93,29 +89,21 @@ fn declared(t: &Tag, i: usize) -> bool {
 /// (not allowed) until it answers. True when one was found.
 pub fn look_again(t: &mut Tag) -> bool {
     let window = t.window.clone();
-    let func = |name| get(&window, name).dyn_into::<Function>().ok();
     let mut found_any = false;
     for i in [TCF, GPP, USP] {
         if t.consent.listening[i] {
             continue;
         }
-        let found = match i {
-            TCF => match func("__tcfapi") {
-                Some(f) => {
-                    call(&window, &f, "addEventListener", 2.into(), callback(on_tcf));
-                    true
+        let found = match dom::cmp(&window, i as u32) {
+            Some(f) => {
+                ask(&window, &f, i);
+                if i == USP {
+                    t.consent.usp = Some(f);
                 }
-                None => find_locator(&window).is_some_and(|target| post_tcf(&window, target)),
-            },
-            GPP => func("__gpp").is_some_and(|f| {
-                call(&window, &f, "addEventListener", callback(on_gpp), JsValue::UNDEFINED);
                 true
-            }),
-            _ => func("__uspapi").is_some_and(|f| {
-                call(&window, &f, "getUSPData", 1.into(), callback(on_usp));
-                t.consent.usp = Some(f);
-                true
-            }),
+            }
+            // TCF in another frame: through `__tcfapiLocator`'s postMessage protocol.
+            None => i == TCF && dom::locator(&window).is_some_and(|target| post_tcf(&window, target)),
         };
         if found {
             t.consent.listening[i] = true;
@@ -162,16 +150,18 @@ fn poll() {
                 decide::decide_again(t);
             }
             if let Some(f) = t.consent.usp.clone() {
-                call(&t.window.clone(), &f, "getUSPData", 1.into(), callback(on_usp));
+                ask(&t.window.clone(), &f, USP);
             }
         });
         poll();
     }));
 }
 
-/// A CMP that throws simply never answers: the timeout takes over.
-fn call(window: &Window, f: &Function, command: &str, b: JsValue, c: JsValue) {
-    let _ = f.call3(window, &command.into(), &b, &c);
+/// Platform `i`'s `addEventListener` (`getUSPData` for US Privacy) on the window; each answer
+/// comes back through `answer`. A CMP that throws simply never answers: the timeout takes over.
+fn ask(window: &Window, f: &Function, i: usize) {
+    crate::web::wake::ready();
+    dom::ask(window, f, i as u32, VENDOR.get());
 }
 
 /// Has every platform waited for given a first answer (or timed out)? Until then the first
@@ -187,9 +177,30 @@ pub fn params(signals: &Signals) -> ConsentParams {
     crate::core::consent::ad_params(signals)
 }
 
-/// A JS `(data, success)` callback that may be called any number of times.
-fn callback(f: fn(JsValue)) -> JsValue {
-    Closure::<dyn FnMut(JsValue)>::new(f).into_js_value()
+/// An answer of platform `i` as dom.js read it (`ask`'s callback, any number of times;
+/// `on_message`): `false` when reading it threw, which counts as no answer (not allowed, and
+/// a later answer replaces it, as it replaces a timeout).
+pub fn answer(i: u32, a: JsValue) {
+    let i = i as usize;
+    if a.as_bool() == Some(false) {
+        change(match i {
+            TCF => Change::Tcf(Answer::TimedOut),
+            GPP => Change::Gpp(Answer::TimedOut),
+            _ => Change::Usp(Answer::TimedOut),
+        });
+        return;
+    }
+    match i {
+        TCF => on_tcf(&a),
+        // dom.js passes only `ready` GPP answers.
+        GPP => change(Change::Gpp(Answer::Ready(gpp_data(&a)))),
+        // `getUSPData`'s `uspString`; the core judges it.
+        _ => {
+            if let Some(usp) = a.as_string() {
+                change(Change::Usp(Answer::Ready(usp)));
+            }
+        }
+    }
 }
 
 /// One change to the platforms' answers. (One type, so the work closure is built once.)
@@ -219,210 +230,93 @@ fn change(change: Change) {
 // ---------------------------------------------------------------------------------------
 // TCF
 
-/// The nearest window, this one or an ancestor up to the top, with a child frame named
-/// `__tcfapiLocator` (named frames may be read across origins; a refusal reads as none).
-fn find_locator(window: &Window) -> Option<Window> {
-    let mut w: JsValue = window.into();
-    for _ in 0..32 {
-        if has_locator(&w) {
-            return Some(w.unchecked_into());
-        }
-        let parent = get(&w, "parent");
-        if !parent.is_object() || Object::is(&parent, &w) {
-            return None; // the top's parent is itself
-        }
-        w = parent;
-    }
-    None
-}
-
 /// `addEventListener` through the postMessage protocol, to the window holding the locator.
 /// Only that window's answers to this very call count (`on_message`). (We post an object, so
 /// the CMP answers with objects: the protocol answers in the form it was called.)
 fn post_tcf(window: &Window, target: Window) -> bool {
     let id = crate::web::page::random16(window).map(|r| cat(&[CALL_ID, "-", &crate::core::ids::hex_id(&r)]));
     let Some(id) = id else { return false };
-    let call = object(&[("command", "addEventListener".into()), ("version", 2.into()),
-        ("callId", id.as_str().into())]);
     if let Ok(mut l) = LOCATOR.try_borrow_mut() {
-        *l = Some((target.clone().into(), id));
+        *l = Some((target.clone().into(), id.clone()));
     }
-    let _ = target.post_message(&object(&[("__tcfapiCall", call)]), "*");
-    // Listens for the page's lifetime: TCF events keep coming.
-    let _ = window.add_event_listener_with_callback("message", callback(on_message).unchecked_ref());
+    // The answers arrive as the page's trusted `message` events (observe.rs), for the page's
+    // lifetime: TCF events keep coming.
+    dom::tcf_call(&target, &id);
     true
 }
 
-/// A `message` event: an answer when the browser vouches for it (`isTrusted`), it comes from
-/// the window the tag asked (`event.source`), and it carries the `callId` of the tag's call.
-/// A frame that merely names itself `__tcfapiLocator`, or answers for another, counts nothing.
-fn on_message(e: JsValue) {
-    if get(&e, "isTrusted").as_bool() != Some(true) {
-        return;
-    }
-    let ret = get(&get(&e, "data"), "__tcfapiReturn");
-    let call_id = get(&ret, "callId").as_string();
+/// A `message` event (dom.js passes only those the browser vouches for: `isTrusted`): an
+/// answer when it comes from the window the tag asked (`event.source`), and it carries the
+/// `callId` of the tag's call (`data.__tcfapiReturn.callId`). A frame that merely names itself
+/// `__tcfapiLocator`, or answers for another, counts nothing.
+pub fn on_message(source: &JsValue, call_id: Option<String>, return_value: &JsValue) {
     let ours = LOCATOR.try_borrow().ok().is_some_and(|l| {
-        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && Object::is(w, &get(&e, "source")))
+        l.as_ref().is_some_and(|(w, id)| call_id.as_deref() == Some(id.as_str()) && w == source)
     });
     if ours {
-        on_tcf(get(&ret, "returnValue"));
+        answer(TCF as u32, dom::tcf(return_value, VENDOR.get()));
     }
-}
-
-fn has_locator(w: &JsValue) -> bool {
-    !get(&get(w, "frames"), "__tcfapiLocator").is_undefined()
 }
 
 /// `tcloaded` / `useractioncomplete` are answers, `cmpuishown` is an answer that nothing is
 /// allowed yet (the visitor is deciding; the ads need not wait for that). Anything else
 /// (a failure, a stub's reply, a wrong shape) is ignored.
-fn on_tcf(data: JsValue) {
-    let status = get(&data, "eventStatus").as_string();
-    let tcf = match status.as_deref() {
-        Some("tcloaded" | "useractioncomplete") => Answer::Ready(tcf_data(&data)),
+fn on_tcf(a: &JsValue) {
+    let a = items(a);
+    let tcf = match item(&a, 0).as_string().as_deref() {
+        Some("tcloaded" | "useractioncomplete") => Answer::Ready(tcf_data(&a)),
         Some("cmpuishown") => Answer::Pending,
         _ => return,
     };
     change(Change::Tcf(tcf));
 }
 
-/// `o[n] === true`.
-fn is_true(o: &JsValue, n: u32) -> bool {
-    o.is_object() && Reflect::get(o, &n.into()).ok().and_then(|v| v.as_bool()) == Some(true)
-}
-
-/// tcData → `TcfData`, keeping of the vendors only the configured one, with the publisher's
-/// restrictions on it (`publisher.restrictions[purpose][vendor]`).
-fn tcf_data(d: &JsValue) -> TcfData {
-    let (purpose, vendor) = (get(d, "purpose"), get(d, "vendor"));
-    let bits = |o: JsValue| (1..=11).filter(|&n| is_true(&o, n)).fold(0, |m, n| m | purpose_bit(n));
-    let ours = |o: JsValue| VENDOR.get().filter(|&id| is_true(&o, id)).into_iter().collect();
+/// dom.js `tcf`'s reading of tcData (or `gppTcf`'s of GPP's tcfeuv2 section) → `TcfData`,
+/// keeping of the vendors only the configured one, with the publisher's restrictions on it:
+/// `[status, gdprApplies, tcString, purpose consents, purpose LIs, our vendor's consent, its
+/// LI, then purpose, restriction code pairs]`. A wrong type reads as not given.
+fn tcf_data(a: &[JsValue]) -> TcfData {
+    let mask = |i| item(a, i).as_f64().map_or(0, |m| m as u32);
+    let ours = |i| VENDOR.get().filter(|_| item(a, i).as_bool() == Some(true)).into_iter().collect();
     let mut data = TcfData {
-        gdpr_applies: get(d, "gdprApplies").as_bool(),
-        tc_string: get(d, "tcString").as_string().unwrap_or_default(),
-        purpose_consents: bits(get(&purpose, "consents")),
-        purpose_li: bits(get(&purpose, "legitimateInterests")),
-        vendor_consents: ours(get(&vendor, "consents")),
-        vendor_li: ours(get(&vendor, "legitimateInterests")),
+        gdpr_applies: item(a, 1).as_bool(),
+        tc_string: item(a, 2).as_string().unwrap_or_default(),
+        purpose_consents: mask(3),
+        purpose_li: mask(4),
+        vendor_consents: ours(5),
+        vendor_li: ours(6),
         restrictions: [0; 3],
     };
-    let restrictions = get(&get(d, "publisher"), "restrictions");
-    if let Some(id) = VENDOR.get() {
-        for p in 1..=11u32 {
-            let code = at(&at(&restrictions, p), id);
-            if !code.is_undefined() && !code.is_null() {
-                data.restrict(p, Restriction::from_code(code.as_f64()));
-            }
-        }
+    for pair in a.get(7..).unwrap_or_default().chunks(2) {
+        let code = pair.get(1).and_then(JsValue::as_f64);
+        data.restrict(item(pair, 0).as_f64().unwrap_or(0.0) as u32, Restriction::from_code(code));
     }
     data
-}
-
-/// `o[n]`, undefined where it can't be read.
-fn at(o: &JsValue, n: u32) -> JsValue {
-    if !o.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(o, &n.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// GPP's `tcfeuv2` section (as @iabgpp/cmpapi parses it) → `TcfData`: purposes as arrays of
-/// booleans (index 0 = purpose 1), vendors as arrays of ids, restrictions as
-/// `[{key: purpose, type, ids}]`. `None` when it can't be read (the core then refuses).
-fn gpp_tcf(section: &JsValue) -> Option<TcfData> {
-    let section = each(section).into_iter().find(|s| s.is_object())?;
-    let flags = |name: &str| -> Option<u32> {
-        let a = get(&section, name).dyn_into::<Array>().ok()?;
-        Some((1..=11u32).filter(|&n| a.get(n - 1).as_bool() == Some(true)).fold(0, |m, n| m | purpose_bit(n)))
-    };
-    let ids = |name: &str| -> Option<Vec<u32>> {
-        let a = get(&section, name).dyn_into::<Array>().ok()?;
-        Some(VENDOR.get().filter(|&v| a.iter().any(|x| x.as_f64() == Some(f64::from(v)))).into_iter().collect())
-    };
-    let mut data = TcfData {
-        gdpr_applies: Some(true),
-        tc_string: String::new(),
-        purpose_consents: flags("PurposeConsents")?,
-        purpose_li: flags("PurposeLegitimateInterests")?,
-        vendor_consents: ids("VendorConsents")?,
-        vendor_li: ids("VendorLegitimateInterests")?,
-        restrictions: [0; 3],
-    };
-    if let (Some(id), Ok(list)) = (VENDOR.get(), get(&section, "PublisherRestrictions").dyn_into::<Array>()) {
-        for r in list.iter() {
-            let purpose = get(&r, "key").as_f64().unwrap_or(0.0) as u32;
-            let ours = get(&r, "ids").dyn_into::<Array>().is_ok_and(|a| a.iter().any(|x| x.as_f64() == Some(f64::from(id))));
-            if ours {
-                data.restrict(purpose, Restriction::from_code(get(&r, "type").as_f64()));
-            }
-        }
-    }
-    Some(data)
-}
-
-/// GPP's `uspv1` section → the US Privacy string (`1` + notice + opt-out of sale + LSPA).
-fn gpp_usp(section: &JsValue) -> Option<String> {
-    let section = each(section).into_iter().find(|s| s.is_object())?;
-    let mut usp = String::from("1");
-    for field in ["Notice", "OptOutSale", "LspaCovered"] {
-        usp.push_str(&get(&section, field).as_string()?);
-    }
-    Some(usp)
 }
 
 // ---------------------------------------------------------------------------------------
-// GPP and US Privacy
+// GPP
 
-/// Every `__gpp` event carries `pingData` (a `ping` reply is one): `signalStatus` `ready` is
-/// an answer. `not ready` is not: before the first answer the platform stays pending (the
-/// timeout applies); after it, the last answer stands until the next `ready` (the CMP is
-/// updating its data), so collection does not stop and restart for nothing.
-fn on_gpp(data: JsValue) {
-    let ping = get(&data, "pingData");
-    let ping = if ping.is_object() { ping } else { data };
-    if get(&ping, "signalStatus").as_string().as_deref() == Some("ready") {
-        let gpp = gpp_data(&ping);
-        change(Change::Gpp(Answer::Ready(gpp)));
-    }
-}
-
-fn gpp_data(ping: &JsValue) -> GppData {
-    let parsed = get(ping, "parsedSections");
-    let mut data = GppData {
-        gpp_string: get(ping, "gppString").as_string().unwrap_or_default(),
-        ..GppData::default()
-    };
-    for id in each(&get(ping, "applicableSections")) {
-        let id = id.as_f64().map_or(0, |n| n as i32);
-        data.applicable_sections.push(id);
-        if id == GPP_TCF_EU {
-            data.tcf = gpp_tcf(&get(&parsed, "tcfeuv2"));
-        } else if id == GPP_USP {
-            data.usp = gpp_usp(&get(&parsed, "uspv1"));
-        }
-        let Some(name) = id.checked_sub(7).and_then(|i| usize::try_from(i).ok()).and_then(|i| US_SECTIONS.get(i)) else {
-            continue;
-        };
-        // A section is one object, or an array of its sub-sections' objects.
-        for part in each(&get(&parsed, name)).iter().filter(|p| p.is_object()) {
-            data.us_sections.push(us_section(id as u16, part));
-        }
-    }
-    data
-}
-
-/// The elements of an array, or the value itself.
-fn each(v: &JsValue) -> Vec<JsValue> {
-    match v.dyn_ref::<Array>() {
-        Some(a) => a.to_vec(),
-        None => vec![v.clone()],
+/// dom.js `gpp`'s reading of a `ready` answer (`pingData`): `[gppString, applicableSections,
+/// tcfeuv2 (see `tcf_data`) or null, uspv1 as a US Privacy string or null, the applicable US
+/// sections]`. A `not ready` never gets here: before the first answer the platform stays
+/// pending (the timeout applies); after it, the last answer stands until the next `ready`
+/// (the CMP is updating its data), so collection does not stop and restart for nothing.
+fn gpp_data(a: &JsValue) -> GppData {
+    let a = items(a);
+    let tcf = item(&a, 2);
+    GppData {
+        gpp_string: item(&a, 0).as_string().unwrap_or_default(),
+        applicable_sections: items(&item(&a, 1)).iter().map(|id| id.as_f64().map_or(0, |n| n as i32)).collect(),
+        tcf: tcf.is_object().then(|| tcf_data(&items(&tcf))),
+        usp: item(&a, 3).as_string(),
+        us_sections: items(&item(&a, 4)).iter().map(us_section).collect(),
     }
 }
 
 /// A 2-bit field: missing is 0 (the section has no such field), 0 and 2 are themselves,
 /// anything else reads as 1 (opted out: fail closed).
-fn field(v: JsValue) -> u8 {
+fn field(v: &JsValue) -> u8 {
     match v.as_f64() {
         _ if v.is_undefined() => 0,
         Some(0.0) => 0,
@@ -431,21 +325,15 @@ fn field(v: JsValue) -> u8 {
     }
 }
 
-fn us_section(id: u16, o: &JsValue) -> UsSection {
+/// `[id, SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc, ...KnownChildSensitiveDataConsents]`.
+fn us_section(o: &JsValue) -> UsSection {
+    let a = items(o);
     UsSection {
-        id,
-        sale_opt_out: field(get(o, "SaleOptOut")),
-        sharing_opt_out: field(get(o, "SharingOptOut")),
-        targeted_advertising_opt_out: field(get(o, "TargetedAdvertisingOptOut")),
-        gpc: get(o, "Gpc").is_truthy(),
-        // One number in some state sections, a list in others.
-        known_child: each(&get(o, "KnownChildSensitiveDataConsents")).into_iter().map(field).collect(),
-    }
-}
-
-/// `getUSPData`'s `{version, uspString}`; the core judges the string.
-fn on_usp(data: JsValue) {
-    if let Some(usp) = get(&data, "uspString").as_string() {
-        change(Change::Usp(Answer::Ready(usp)));
+        id: item(&a, 0).as_f64().map_or(0, |n| n as u16),
+        sale_opt_out: field(&item(&a, 1)),
+        sharing_opt_out: field(&item(&a, 2)),
+        targeted_advertising_opt_out: field(&item(&a, 3)),
+        gpc: item(&a, 4).as_bool() == Some(true),
+        known_child: a.get(5..).unwrap_or_default().iter().map(field).collect(),
     }
 }

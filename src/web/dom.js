@@ -142,6 +142,234 @@ export function render(slot, w, h, html, click, token) {
   }
 }
 
+// The one way into the wasm (wake.rs): wake(kind, value, n) for every timer, answer and
+// event. A failure of the tag's own is never the page's: it does not throw on.
+let wake = () => {};
+export function init(f) {
+  wake = (kind, value, n) => { try { f(kind, value, n); } catch (_) { /* the tag's own */ } };
+}
+
+// setTimeout(wake(id)): the handle, or -1 where the page's setTimeout is gone or throws.
+export function timer(ms, id) {
+  try { return setTimeout(() => wake(id, null, 0), ms); } catch (_) { return -1; }
+}
+
+export function untimer(h) {
+  try { clearTimeout(h); } catch (_) { /* the page's own */ }
+}
+
+// Consent platform i's function on the window (0 __tcfapi, 1 __gpp, 2 __uspapi), or null.
+export function cmp(w, i) {
+  try {
+    const f = w[['__tcfapi', '__gpp', '__uspapi'][i]];
+    return typeof f == 'function' ? f : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Asks consent platform i, with the window as this: TCF f('addEventListener', 2, callback), GPP
+// f('addEventListener', callback, undefined), US Privacy f('getUSPData', 1, callback). Each
+// answer is read into plain values here (see tcf, gpp, usp) and reaches the tag as
+// wake(8 + i, answer, 0). A platform that throws never answers (the tag's timeout takes over).
+export function ask(w, f, i, vendor) {
+  const cb = (d) => {
+    const a = [tcf, gpp, usp][i](d, vendor);
+    if (a != null) wake(8 + i, a, 0);
+  };
+  try {
+    if (i == 1) f.call(w, 'addEventListener', cb, undefined);
+    else f.call(w, i ? 'getUSPData' : 'addEventListener', i ? 1 : 2, cb);
+  } catch (_) { /* the timeout takes over */ }
+}
+
+// The nearest window, this one or an ancestor up to the top, with a child frame named
+// __tcfapiLocator (named frames may be read across origins; a refusal reads as none); null.
+export function locator(w) {
+  for (let n = 0; n < 32; n++) {
+    try {
+      if (w.frames.__tcfapiLocator !== undefined) return w;
+    } catch (_) { /* refused: none here */ }
+    let p;
+    try { p = w.parent; } catch (_) { return null; }
+    if (!isObj(p) || p === w) return null; // the top's parent is itself
+    w = p;
+  }
+  return null;
+}
+
+// TCF's addEventListener through the postMessage protocol, to the window holding the locator.
+// (An object: the CMP answers in the form it was called, and the tag reads objects.)
+export function tcf_call(target, callId) {
+  try {
+    target.postMessage({ __tcfapiCall: { command: 'addEventListener', version: 2, callId } }, '*');
+  } catch (_) { /* gone: no answer, the timeout takes over */ }
+}
+
+// Reading a consent platform's answer: a page's objects may be proxies or have getters that
+// throw or change their answer between reads. Each field is read once; a read that throws
+// makes the whole answer malformed: false, which the tag counts as no answer (fail closed).
+// null: not an answer at all (ignored). Wrong types read as "not given".
+const isObj = (o) => typeof o == 'object' && o !== null;
+// o[k] for an object or a function, else undefined.
+const get = (o, k) => (isObj(o) || typeof o == 'function' ? o[k] : undefined);
+// o[n] for an object, else undefined.
+const at = (o, n) => (isObj(o) ? o[n] : undefined);
+// The elements of an array, or the value itself.
+const each = (v) => {
+  if (!Array.isArray(v)) return [v];
+  const a = [];
+  for (let i = 0; i < v.length; i++) a.push(v[i]);
+  return a;
+};
+const first = (v) => each(v).find(isObj);
+// A purpose mask (bit n = purpose n, 1..11) of the purposes p with yes(p).
+const bits = (yes) => {
+  let m = 0;
+  for (let n = 1; n <= 11; n++) if (yes(n)) m |= 1 << n;
+  return m;
+};
+
+// tcData (__tcfapi's, or the returnValue of a __tcfapiLocator answer): [eventStatus,
+// gdprApplies, tcString, purposes consented, purposes with legitimate interest, our vendor's
+// consent, its legitimate interest, then the publisher's restrictions on our vendor as
+// purpose, code pairs (publisher.restrictions[purpose][vendor])]; null without an eventStatus.
+export function tcf(d, vendor) {
+  try {
+    const status = get(d, 'eventStatus');
+    if (typeof status != 'string') return null;
+    const purpose = get(d, 'purpose');
+    const v = get(d, 'vendor');
+    const by = (o) => bits((n) => at(o, n) === true);
+    const ours = (o) => vendor != null && at(o, vendor) === true;
+    const a = [status, get(d, 'gdprApplies'), get(d, 'tcString'), by(get(purpose, 'consents')),
+      by(get(purpose, 'legitimateInterests')), ours(get(v, 'consents')), ours(get(v, 'legitimateInterests'))];
+    const r = get(get(d, 'publisher'), 'restrictions');
+    if (vendor != null) {
+      for (let p = 1; p <= 11; p++) {
+        const code = at(at(r, p), vendor);
+        if (code != null) a.push(p, code);
+      }
+    }
+    return a;
+  } catch (_) {
+    return false;
+  }
+}
+
+// GPP's tcfeuv2 section (as @iabgpp/cmpapi parses it: purposes as arrays of booleans, vendors
+// as arrays of ids, restrictions as [{key: purpose, type, ids}]) in tcf's shape (GDPR applies,
+// no TC string); null when it can't be read.
+function gppTcf(section, vendor) {
+  const s = first(section);
+  const list = (name) => {
+    const a = get(s, name);
+    return Array.isArray(a) ? each(a) : null;
+  };
+  const pc = list('PurposeConsents');
+  const pli = list('PurposeLegitimateInterests');
+  const vc = list('VendorConsents');
+  const vli = list('VendorLegitimateInterests');
+  if (!pc || !pli || !vc || !vli) return null;
+  const flags = (l) => bits((n) => l[n - 1] === true);
+  const ours = (l) => vendor != null && l.includes(vendor);
+  const a = ['', true, '', flags(pc), flags(pli), ours(vc), ours(vli)];
+  const r = get(s, 'PublisherRestrictions');
+  if (vendor != null && Array.isArray(r)) {
+    for (const x of each(r)) {
+      const ids = get(x, 'ids');
+      if (Array.isArray(ids) && each(ids).includes(vendor)) a.push(get(x, 'key'), get(x, 'type'));
+    }
+  }
+  return a;
+}
+
+// GPP's uspv1 section as a US Privacy string (1 + notice + opt-out of sale + LSPA); null when
+// it can't be read.
+function gppUsp(section) {
+  const s = first(section);
+  let u = '1';
+  for (const f of ['Notice', 'OptOutSale', 'LspaCovered']) {
+    const v = get(s, f);
+    if (typeof v != 'string') return null;
+    u += v;
+  }
+  return u;
+}
+
+// GPP section names of ids 7 (usnat), 8.. (the US states).
+const US = 'usnat usca usva usco usut usct usfl usmt usor ustx usde usia usne usnh usnj ustn usmn usmd usin usky usri'.split(' ');
+
+// A __gpp event (its pingData) or ping whose signalStatus is ready (else null): [gppString,
+// applicableSections, tcfeuv2 (as gppTcf) or null, uspv1 (as gppUsp) or null, the applicable US
+// sections as [id, SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut, Gpc,
+// ...KnownChildSensitiveDataConsents]]. The opt-out fields are passed as they are: the tag
+// reads them.
+export function gpp(d, vendor) {
+  try {
+    let ping = get(d, 'pingData');
+    if (!isObj(ping)) ping = d;
+    if (get(ping, 'signalStatus') !== 'ready') return null;
+    const parsed = get(ping, 'parsedSections');
+    const ids = [];
+    const us = [];
+    let t = null;
+    let u = null;
+    for (const x of each(get(ping, 'applicableSections'))) {
+      // Passed as it is (the tag reads it as an integer; anything else as 0), and truncated as
+      // the tag truncates it to pick the sections that go with it.
+      const id = typeof x == 'number' ? Math.trunc(x) : 0;
+      ids.push(x);
+      // Sections 2 (tcfeuv2) and 6 (uspv1), the core's GPP_TCF_EU and GPP_USP.
+      if (id == 2) t = gppTcf(get(parsed, 'tcfeuv2'), vendor);
+      else if (id == 6) u = gppUsp(get(parsed, 'uspv1'));
+      const name = US[id - 7];
+      if (!name) continue;
+      // A section is one object, or an array of its sub-sections' objects.
+      for (const o of each(get(parsed, name))) {
+        if (isObj(o)) {
+          us.push([id, get(o, 'SaleOptOut'), get(o, 'SharingOptOut'), get(o, 'TargetedAdvertisingOptOut'),
+            !!get(o, 'Gpc'), ...each(get(o, 'KnownChildSensitiveDataConsents'))]);
+        }
+      }
+    }
+    return [get(ping, 'gppString'), ids, t, u, us];
+  } catch (_) {
+    return false;
+  }
+}
+
+// getUSPData's {version, uspString}: the string (the tag judges it); null without one.
+export function usp(d) {
+  try {
+    const s = get(d, 'uspString');
+    return typeof s == 'string' ? s : null;
+  } catch (_) {
+    return false;
+  }
+}
+
+// adtag.on's listeners, [name, callback] in the order registered.
+const listeners = [];
+
+export function on(name, f) {
+  if (typeof name != 'string' || typeof f != 'function') return false;
+  listeners.push([name, f]);
+  return true;
+}
+
+// Calls the listeners of `name` registered by now with `payload`. One that throws is reported
+// (a page's console.error may throw too) and the others still run.
+export function emit(name, payload) {
+  for (const [n, f] of listeners.filter((l) => l[0] === name)) {
+    try {
+      f.call(undefined, payload);
+    } catch (_) {
+      try { console.error("adtag: an adtag.on('" + n + "') callback threw"); } catch (_) { /* the page's console */ }
+    }
+  }
+}
+
 // The page's fetch, called once the current work is done; resolves to a Response or rejects
 // (a page's broken fetch wrapper included).
 function go(url, init) {
@@ -189,9 +417,9 @@ function read(r, max, c) {
   return pump();
 }
 
-// GET without cookies, aborted after `ms`: done(status, body), or done(-1 network | -2 timeout |
-// -3 larger than `max` bytes, '').
-export function get_text(url, ms, max, done) {
+// GET without cookies, aborted after `ms`: wake(id, body, status), or wake(id, '', -1 network |
+// -2 timeout | -3 larger than `max` bytes).
+export function get_text(url, ms, max, id) {
   Promise.resolve().then(() => {
     let c;
     let p;
@@ -213,18 +441,18 @@ export function get_text(url, ms, max, done) {
     return p.then((r) => read(r, max, c))
       .then((a) => (a[0] == -3 || !s.aborted ? a : fail()), fail)
       .finally(() => clearTimeout(t));
-  }).then((a) => done(a[0], a[1]), () => done(-1, ''));
+  }).then((a) => wake(id, a[1], a[0]), () => wake(id, '', -1));
 }
 
 // POST a batch as text/plain with keepalive (it outlives the page), without cookies:
-// done(status, '') with the HTTP status, or done(-1, '') on a network error or a refused request
-// (over the browser's keepalive quota). The signature of get_text's callback: one closure type
-// less in the wasm. Also the final send as the page hides: sendBeacon can't leave cookies out.
-export function post(url, body, done) {
+// wake(id, null, status) with the HTTP status, or status -1 on a network error or a refused
+// request (over the browser's keepalive quota). Also the final send as the page hides:
+// sendBeacon can't leave cookies out.
+export function post(url, body, id) {
   go(url, {
     method: 'POST', body, keepalive: true, credentials: 'omit',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
-  }).then((r) => r.status, () => -1).then((s) => done(s, ''));
+  }).then((r) => r.status, () => -1).then((s) => wake(id, null, s));
 }
 
 // The page's localStorage; throws where there is none (disabled, a sandboxed frame).
@@ -255,13 +483,13 @@ export function store_del(key) {
   try { store().removeItem(key); } catch (_) { /* no storage */ }
 }
 
-// Watches the page for the tag: each event is on(kind, value, ratio) with kind 0 = an ad frame's
+// Watches the page for the tag: each event is wake(kind, value, ratio) with kind 0 = an ad frame's
 // intersection ratio (value: the frame), 1 = visibilitychange, 2 = pagehide, 3 = pageshow from
-// the back/forward cache, 4 = a message (value: the event), 5 = the page's slots changed (an
+// the back/forward cache, 4 = a message (value: its fields, see below), 5 = the page's slots changed (an
 // element added or removed). Only events the browser vouches for (isTrusted) count: a page
 // script can dispatch any synthetic event. Returns the IntersectionObserver (null without one).
-export function watch(window, on) {
-  const call = (kind, value, ratio) => { try { on(kind, value, ratio); } catch (_) { /* the tag's own failure: never the page's */ } };
+export function watch(window) {
+  const call = (kind, value, ratio) => wake(kind, value, ratio);
   const listen = (target, name, f) => {
     try { target.addEventListener(name, (e) => { if (e.isTrusted === true) f(e); }); } catch (_) { /* none */ }
   };
@@ -269,7 +497,18 @@ export function watch(window, on) {
   listen(doc, 'visibilitychange', () => call(1, null, 0));
   listen(window, 'pagehide', () => call(2, null, 0));
   listen(window, 'pageshow', (e) => { if (e.persisted === true) call(3, null, 0); });
-  listen(window, 'message', (e) => { if (e instanceof MessageEvent) call(4, e, 0); });
+  // A message as [isTrusted, source, data.adtag, data.token, data.__tcfapiReturn.callId, its
+  // returnValue]: a slot frame's report, or a TCF platform's answer from another frame.
+  listen(window, 'message', (e) => {
+    if (!(e instanceof MessageEvent)) return;
+    let m;
+    try {
+      const d = e.data;
+      const r = get(d, '__tcfapiReturn');
+      m = [e.isTrusted, e.source, get(d, 'adtag'), get(d, 'token'), get(r, 'callId'), get(r, 'returnValue')];
+    } catch (_) { return; /* not a message the tag sent or asked for */ }
+    call(4, m, 0);
+  });
   // Slots that appear later (a slow page's HTML, a single-page app's new route) or leave: one
   // call per batch of changes that touched a slot.
   try {
@@ -315,6 +554,12 @@ export function clear(slot, state) {
   } catch (_) { /* an odd element */ }
 }
 
+// Whether the tab is shown; a page whose visibilityState getter throws reads as hidden (no
+// viewability is counted while it can't be told).
+export function visible(doc) {
+  try { return doc.visibilityState === 'visible'; } catch (_) { return false; }
+}
+
 // Milliseconds on a monotonic clock (performance.now), for durations; 0 where a page broke it.
 export function now() {
   try { const t = performance.now(); return t > 0 ? t : 0; } catch (_) { return 0; }
@@ -336,12 +581,12 @@ export function epoch() {
 }
 
 // Lazy loading: two IntersectionObservers whose roots reach `fetch` and `render` percent of
-// the viewport's height above and below it. on(6, slot, 1|0) as a slot comes within (1) or
-// leaves (0) the fetch margin, on(7, ...) the render margin. null without IntersectionObserver.
-export function lazy(on, fetch, render) {
+// the viewport's height above and below it. wake(6, slot, 1|0) as a slot comes within (1) or
+// leaves (0) the fetch margin, wake(7, ...) the render margin. null without IntersectionObserver.
+export function lazy(fetch, render) {
   try {
     const io = (kind, pct) => new IntersectionObserver((entries) => {
-      for (const e of entries) { try { on(kind, e.target, e.isIntersecting ? 1 : 0); } catch (_) { /* the tag's own */ } }
+      for (const e of entries) wake(kind, e.target, e.isIntersecting ? 1 : 0);
     }, { rootMargin: pct + '% 0px ' + pct + '% 0px' });
     return [io(6, fetch), io(7, render)];
   } catch (_) {

@@ -11,7 +11,7 @@ use crate::prelude::*;
 
 use crate::core::audit::{Action, rule};
 use crate::core::decision::CollectPermit;
-use crate::web::{audit, dom};
+use crate::web::{audit, dom, wake};
 use wasm_bindgen::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,9 @@ pub enum FetchError {
 /// together) or is (or declares) more than `max_bytes`.
 pub fn get_text(url: &str, rule: &str, timeout_ms: u32, max_bytes: usize, done: Box<dyn FnOnce(Result<(u16, String), FetchError>)>) {
     audit::record(Action::Request, url, rule);
-    let callback = Closure::once_into_js(move |status: i32, body: String| {
+    let id = wake::once(Box::new(move |body: JsValue, status: f64| {
+        let body = body.as_string().unwrap_or_default();
+        let status = status as i32;
         done(match status {
             -2 => Err(FetchError::Timeout),
             -3 => Err(FetchError::TooLarge),
@@ -34,8 +36,8 @@ pub fn get_text(url: &str, rule: &str, timeout_ms: u32, max_bytes: usize, done: 
             _ if body.len() > max_bytes => Err(FetchError::TooLarge),
             _ => Ok((status as u16, body)),
         })
-    });
-    dom::get_text(url, timeout_ms, u32::try_from(max_bytes).unwrap_or(u32::MAX), &callback);
+    }));
+    dom::get_text(url, timeout_ms, u32::try_from(max_bytes).unwrap_or(u32::MAX), id);
 }
 
 #[wasm_bindgen(module = "/src/web/dom.js")]
@@ -72,11 +74,12 @@ pub enum Sent {
 /// Only `Measure` sends batches, and only with the permit a collecting decision gave it.
 pub fn post_batch(_permit: &CollectPermit, url: &str, body: &str, done: Box<dyn FnOnce(Sent)>) {
     audit::record(Action::Beacon, url, rule::COLLECT_ALLOWED);
-    dom::post(url, body, &Closure::once_into_js(move |status: i32, _: String| {
-        done(match status {
+    let id = wake::once(Box::new(move |_, status: f64| {
+        done(match status as i32 {
             200..=299 => Sent::Delivered,
             400..=499 => Sent::Rejected,
             _ => Sent::Failed,
         })
     }));
+    dom::post(url, body, id);
 }

@@ -21,4 +21,5 @@ pub mod slots;
 pub mod storage;
 pub mod tag;
 pub mod timer;
+pub mod wake;
 pub mod local;

@@ -10,13 +10,13 @@ use crate::prelude::*;
 use crate::core::config::LazyLoad;
 use crate::core::events::Kind;
 use crate::core::viewability::Viewability;
-use crate::web::page::get;
+use crate::web::dom::{item, items};
 use crate::web::publisher_events::object;
 use crate::web::tag::{self, Tag};
 use crate::web::timer::{Timeout, now_ms};
 use crate::web::{decide, dom};
 use wasm_bindgen::prelude::*;
-use web_sys::{IntersectionObserver, MessageEvent, VisibilityState};
+use web_sys::IntersectionObserver;
 
 /// Clicks on one ad closer together than this count once.
 const CLICK_INTERVAL_MS: u64 = 1000;
@@ -40,31 +40,13 @@ pub struct Observers {
 
 impl Observers {
     pub fn new(window: &web_sys::Window, lazy: Option<LazyLoad>) -> Observers {
-        // One callback for every kind of event (see dom.js). Each becomes a piece of work for
-        // the tag, run now or right after the work in progress.
-        let on = Closure::<dyn Fn(u32, JsValue, f64)>::new(|kind: u32, value: JsValue, ratio: f64| match kind {
-            0 => tag::run(move |t| {
-                let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
-                if let Some(id) = id {
-                    update_view(t, id, Some(ratio));
-                }
-            }),
-            1 => tag::run(visibility_changed),
-            2 => tag::run(page_hidden),
-            3 => tag::run(page_shown),
-            // A message (dom.js passes only trusted `MessageEvent`s).
-            4 => tag::run(move |t| frame_message(t, value.unchecked_ref::<MessageEvent>())),
-            // The page's slots changed (a slot added or removed).
-            5 => tag::run(crate::web::slots::claim_new),
-            // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
-            _ => tag::run(move |t| crate::web::slots::near(t, &value, kind == 6, ratio > 0.5)),
-        });
-        let intersection = dom::watch(window, on.as_ref());
+        // Every event reaches the tag through `wake` (see `event`).
+        crate::web::wake::ready();
+        let intersection = dom::watch(window);
         let lazy = match lazy {
-            Some(l) => dom::lazy(on.as_ref(), l.fetch_margin_percent, l.render_margin_percent),
+            Some(l) => dom::lazy(l.fetch_margin_percent, l.render_margin_percent),
             None => JsValue::NULL,
         };
-        on.forget();
         Observers { intersection, lazy, shown_at: now_ms(), hidden_reported: false }
     }
 
@@ -88,8 +70,42 @@ impl Observers {
     }
 }
 
+/// One event from dom.js `watch` or `lazy` (kinds 0..=7). Each becomes a piece of work for the
+/// tag, run now or right after the work in progress (one closure type for all of them).
+pub fn event(kind: u32, value: JsValue, ratio: f64) {
+    if kind == 4 {
+        // A message (dom.js passes only trusted `MessageEvent`s, and says so): a slot's frame,
+        // or the answer of a TCF platform in another frame.
+        let m = items(&value);
+        if item(&m, 0).as_bool() != Some(true) {
+            return;
+        }
+        crate::web::consent::on_message(&item(&m, 1), item(&m, 4).as_string(), &item(&m, 5));
+    }
+    tag::run(move |t| on_event(t, kind, value, ratio));
+}
+
+fn on_event(t: &mut Tag, kind: u32, value: JsValue, ratio: f64) {
+    match kind {
+        0 => {
+            let id = t.slots.iter().find(|s| s.frame.as_ref().is_some_and(|f| JsValue::from(f) == value)).map(|s| s.id);
+            if let Some(id) = id {
+                update_view(t, id, Some(ratio));
+            }
+        }
+        1 => visibility_changed(t),
+        2 => page_hidden(t),
+        3 => page_shown(t),
+        4 => frame_message(t, &items(&value)),
+        // The page's slots changed (a slot added or removed).
+        5 => crate::web::slots::claim_new(t),
+        // A slot came within (ratio 1) or left a lazy-loading margin: 6 fetch, 7 render.
+        _ => crate::web::slots::near(t, &value, kind == 6, ratio > 0.5),
+    }
+}
+
 fn tab_visible(t: &Tag) -> bool {
-    t.document.visibility_state() == VisibilityState::Visible
+    dom::visible(&t.document)
 }
 
 /// Feeds slot `id`'s viewability machine (with a new ratio, or just a re-check); on becoming
@@ -138,18 +154,16 @@ fn update_view(t: &mut Tag, id: u32, ratio: Option<f64>) {
 /// frame the tag built for that slot (`source`: not the page, another frame, nor the
 /// creative, whose window is one level deeper), and `token` names the slot's current ad (not
 /// one it showed before). Clicks count at most once a second per slot.
-fn frame_message(t: &mut Tag, e: &MessageEvent) {
-    if !e.is_trusted() {
-        return;
-    }
-    let data = e.data();
-    let click = match get(&data, "adtag").as_string().as_deref() {
+///
+/// `m` is the message as dom.js read it: `[isTrusted, source, data.adtag, data.token, …]`.
+fn frame_message(t: &mut Tag, m: &[JsValue]) {
+    let click = match item(m, 2).as_string().as_deref() {
         Some("click") => true,
         Some("loaded") => false,
         _ => return,
     };
-    let token = get(&data, "token").as_string().unwrap_or_default();
-    let source: JsValue = e.source().map(JsValue::from).unwrap_or(JsValue::NULL);
+    let token = item(m, 3).as_string().unwrap_or_default();
+    let source = item(m, 1);
     let now = now_ms();
     let Some(slot) = t.slots.iter_mut().find(|s| {
         !token.is_empty()

@@ -4,33 +4,20 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::core::cat;
-use crate::web::local::Local;
+use crate::web::dom;
 
-use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-static LISTENERS: Local<RefCell<Vec<(String, js_sys::Function)>>> =
-    Local::new(RefCell::new(Vec::new()));
-
-/// Registers `callback` for `name`; false when it is not a function.
+/// Registers `callback` for `name`; false when it is not a function. (The listeners live in
+/// dom.js: calling page functions and catching what they throw is a line of JS each.)
 pub fn on(name: String, callback: JsValue) -> bool {
-    let Ok(callback) = callback.dyn_into::<js_sys::Function>() else { return false };
-    LISTENERS.with(|l| l.borrow_mut().push((name, callback)));
-    true
+    dom::on(&name.into(), &callback)
 }
 
 /// Calls every listener of `name` with `payload`. Must not be called while the tag's own state
 /// is borrowed: a listener may call back into `adtag`.
 pub fn emit(name: &str, payload: &JsValue) {
-    let listeners: Vec<js_sys::Function> = LISTENERS.with(|l| {
-        l.borrow().iter().filter(|(n, _)| n == name).map(|(_, f)| f.clone()).collect()
-    });
-    for f in listeners {
-        if f.call1(&JsValue::UNDEFINED, payload).is_err() {
-            crate::web::log::error(&cat(&["adtag: an adtag.on('", name, "') callback threw"]));
-        }
-    }
+    dom::emit(name, payload);
 }
 
 /// A plain JS object from key/value pairs.

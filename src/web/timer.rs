@@ -1,36 +1,41 @@
 //! A `setTimeout` that clears itself when dropped (after gloo-timers).
 //!
-//! The callback is a `Closure::once_into_js`, which frees itself when it runs, so a timer may
-//! be dropped from inside its own callback (a retry replacing itself) without freeing code
-//! that is still running. A timer cleared before it fires leaks its small closure; a page
-//! clears only a handful.
+//! The callback is a one-shot `wake` callback, taken out of the registry before it runs, so a
+//! timer may be dropped from inside its own callback (a retry replacing itself) without
+//! freeing code that is still running. A timer cleared before it fires forgets its callback.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use wasm_bindgen::prelude::*;
+use crate::web::{dom, wake};
 
 pub struct Timeout {
-    id: i32,
+    handle: f64,
+    id: u32,
 }
 
 impl Timeout {
-    /// `None` when there is no window to set a timer on.
+    /// `None` when there is no timer to set (no `setTimeout`, or it threw).
     pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Option<Timeout> {
-        let callback = Closure::once_into_js(f);
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let id = crate::web::dom::win()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
-            .ok()?;
-        Some(Timeout { id })
+        Timeout::new_dyn(ms, Box::new(f))
+    }
+
+    /// The one body of `new`, not generic (each caller would otherwise get its own copy).
+    fn new_dyn(ms: u32, f: Box<dyn FnOnce()>) -> Option<Timeout> {
+        let id = wake::once(Box::new(move |_, _| f()));
+        let handle = dom::timer(ms.min(i32::MAX as u32), id);
+        if handle < 0.0 {
+            wake::cancel(id);
+            return None;
+        }
+        Some(Timeout { handle, id })
     }
 }
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        if let Some(w) = crate::web::dom::win() {
-            w.clear_timeout_with_handle(self.id);
-        }
+        dom::untimer(self.handle);
+        wake::cancel(self.id);
     }
 }
 
