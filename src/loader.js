@@ -19,6 +19,14 @@
   function fail(what, e) {
     try { c.error('adtag: ' + what + ': ' + (e && e.message || e)); } catch (_) { /* no console */ }
   }
+  // Resolves in a later task (scheduler.yield() where the browser has it, else a timer): the
+  // tag starts in a task of its own, not in the one that compiled and instantiated the wasm
+  // (together a long task on a slow phone).
+  function tick() {
+    return new Promise(function (r) {
+      try { scheduler.yield().then(r, r); } catch (_) { setTimeout(r); }
+    });
+  }
   function run(fn) {
     try { if (typeof fn === 'function') fn(); } catch (e) { fail('a function in adtag.cmd threw', e); }
   }
@@ -55,7 +63,7 @@
     var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
     import(new URL(ADTAG_GLUE, pkg).href)
       .then(function (m) {
-        return m.default({ module_or_path: wasm }).then(function () { return m; });
+        return m.default({ module_or_path: wasm }).then(tick).then(function () { return m; });
       })
       .then(function (m) {
         // The page's API: each call guarded, so that a bug in the tag never reaches the page.

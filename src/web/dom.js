@@ -142,6 +142,18 @@ export function render(slot, w, h, html, click, token) {
   }
 }
 
+// Runs f in a task of its own, after the browser may paint and handle input: the tag's work
+// is split at natural points (after the decision, per slot, per frame) so that none of it is a
+// long task on a slow phone. scheduler.yield() where the browser has it (its continuation goes
+// before the page's other queued tasks, so the ad loses no time), else a timer.
+export function later(f) {
+  try {
+    scheduler.yield().then(f, f);
+  } catch (_) {
+    setTimeout(f);
+  }
+}
+
 // The page's fetch, called once the current work is done; resolves to a Response or rejects
 // (a page's broken fetch wrapper included).
 function go(url, init) {

@@ -24,6 +24,8 @@ extern "C" {
     pub fn store_del(key: &str);
     /// The page's window (`web_sys::window()` costs five imports and a global-object search).
     pub fn win() -> Option<Window>;
+    /// Calls `f` in a later task (`scheduler.yield()` where there is one).
+    pub fn later(f: &JsValue);
     /// Calls `f` in a microtask.
     pub fn soon(f: &JsValue);
     /// `on(kind, value, ratio)`; see dom.js.
