@@ -52,14 +52,16 @@
         var url = ep.origin + (raw != null ? ep.pathname.replace(/\/+$/, '') : '') +
           '/v1/child-directed-sites?host=' + encodeURIComponent(location.hostname);
         var ac = new AbortController();
-        list = [url, fetch(url, { credentials: 'omit', signal: ac.signal }), ac];
+        list = [url, fetch(url, { credentials: 'omit', signal: ac.signal, priority: 'low' }), ac];
         list[1].catch(function () { /* the wasm reports it */ });
       }
     } catch (_) { /* no early list: the wasm asks itself */ }
     // The wasm compiles while it streams in, from here, whether or not the glue has arrived
-    // (a server sending the wrong MIME type gets the glue's own fallback).
+    // (a server sending the wrong MIME type gets the glue's own fallback). The list and the
+    // wasm ask for low priority (a fetch() is high by default): they never go before the
+    // page's own images and scripts, its LCP image above all.
     var wasmUrl = new URL(ADTAG_WASM, pkg);
-    var get = function () { return fetch(wasmUrl, { credentials: 'omit' }); };
+    var get = function () { return fetch(wasmUrl, { credentials: 'omit', priority: 'low' }); };
     var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
     import(new URL(ADTAG_GLUE, pkg).href)
       .then(function (m) {
