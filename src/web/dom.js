@@ -234,7 +234,7 @@ export function get_text(url, ms, max, done) {
 // less in the wasm. Also the final send as the page hides: sendBeacon can't leave cookies out.
 export function post(url, body, done) {
   go(url, {
-    method: 'POST', body, keepalive: true, credentials: 'omit',
+    method: 'POST', body, keepalive: true, credentials: 'omit', priority: 'low',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
   }).then((r) => r.status, () => -1).then((s) => done(s, ''));
 }
