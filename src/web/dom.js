@@ -145,12 +145,14 @@ export function render(slot, w, h, html, click, token) {
 // Runs f in a task of its own, after the browser may paint and handle input: the tag's work
 // is split at natural points (after the decision, per slot, per frame) so that none of it is a
 // long task on a slow phone. scheduler.yield() where the browser has it (its continuation goes
-// before the page's other queued tasks, so the ad loses no time), else a timer.
+// before the page's other queued tasks, so the ad loses no time), else a timer; in a hidden
+// page (whose timers run once a second) a microtask: nobody waits for its paint.
 export function later(f) {
   try {
     scheduler.yield().then(f, f);
   } catch (_) {
-    setTimeout(f);
+    if (document.hidden) Promise.resolve().then(f);
+    else setTimeout(f);
   }
 }
 
