@@ -19,6 +19,14 @@
   function fail(what, e) {
     try { c.error('adtag: ' + what + ': ' + (e && e.message || e)); } catch (_) { /* no console */ }
   }
+  // Resolves in a later task (scheduler.yield() where the browser has it, else a timer): the
+  // tag starts in a task of its own, not in the one that compiled and instantiated the wasm
+  // (together a long task on a slow phone).
+  function tick() {
+    return new Promise(function (r) {
+      try { scheduler.yield().then(r, r); } catch (_) { setTimeout(r); }
+    });
+  }
   function run(fn) {
     try { if (typeof fn === 'function') fn(); } catch (e) { fail('a function in adtag.cmd threw', e); }
   }
@@ -44,18 +52,20 @@
         var url = ep.origin + (raw != null ? ep.pathname.replace(/\/+$/, '') : '') +
           '/v1/child-directed-sites?host=' + encodeURIComponent(location.hostname);
         var ac = new AbortController();
-        list = [url, fetch(url, { credentials: 'omit', signal: ac.signal }), ac];
+        list = [url, fetch(url, { credentials: 'omit', signal: ac.signal, priority: 'low' }), ac];
         list[1].catch(function () { /* the wasm reports it */ });
       }
     } catch (_) { /* no early list: the wasm asks itself */ }
     // The wasm compiles while it streams in, from here, whether or not the glue has arrived
-    // (a server sending the wrong MIME type gets the glue's own fallback).
+    // (a server sending the wrong MIME type gets the glue's own fallback). The list and the
+    // wasm ask for low priority (a fetch() is high by default): they never go before the
+    // page's own images and scripts, its LCP image above all.
     var wasmUrl = new URL(ADTAG_WASM, pkg);
-    var get = function () { return fetch(wasmUrl, { credentials: 'omit' }); };
+    var get = function () { return fetch(wasmUrl, { credentials: 'omit', priority: 'low' }); };
     var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
     import(new URL(ADTAG_GLUE, pkg).href)
       .then(function (m) {
-        return m.default({ module_or_path: wasm }).then(function () { return m; });
+        return m.default({ module_or_path: wasm }).then(tick).then(function () { return m; });
       })
       .then(function (m) {
         // The page's API: each call guarded, so that a bug in the tag never reaches the page.

@@ -96,6 +96,16 @@ fn ready(t: &Tag) -> bool {
 /// Starts or stops measurement to match the decision; `changed`: the decision is new.
 fn apply(t: &mut Tag, changed: bool) {
     let stopped = match (t.decision.permit(), t.measure.is_some()) {
+        // Measurement (the tag's cookies, the stored outbox: the slowest part of a decision)
+        // starts in a task of its own, queued before any slot's request, under the decision
+        // as it is then (the opt-out cookie and the platforms looked at again).
+        (Some(_), false) if !t.measure_due => {
+            if !t.measure_asked {
+                t.measure_asked = true;
+                tag::later(start_measure, 0);
+            }
+            false
+        }
         (Some(permit), false) => {
             let setup = Setup {
                 publisher: &t.config.publisher,
@@ -138,6 +148,14 @@ fn apply(t: &mut Tag, changed: bool) {
     if stopped || changed {
         storage::forget(&t.config.publisher, &why);
     }
+}
+
+/// Measurement's own task (see `apply`).
+fn start_measure(t: &mut Tag, _: u32) {
+    t.measure_asked = false;
+    t.measure_due = true;
+    decide_again(t);
+    t.measure_due = false;
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?

@@ -367,6 +367,18 @@ export function emit(name, payload) {
     } catch (_) {
       try { console.error("adtag: an adtag.on('" + n + "') callback threw"); } catch (_) { /* the page's console */ }
     }
+// Wakes one-shot callback id in a task of its own, after the browser may paint and handle input: the tag's work
+// is split at natural points (after the decision, per slot, per frame) so that none of it is a
+// long task on a slow phone. scheduler.yield() where the browser has it (its continuation goes
+// before the page's other queued tasks, so the ad loses no time), else a timer; in a hidden
+// page (whose timers run once a second) a microtask: nobody waits for its paint.
+export function later(id) {
+  const f = () => wake(id, null, 0);
+  try {
+    scheduler.yield().then(f, f);
+  } catch (_) {
+    if (document.hidden) Promise.resolve().then(f);
+    else setTimeout(f);
   }
 }
 
@@ -450,7 +462,7 @@ export function get_text(url, ms, max, id) {
 // sendBeacon can't leave cookies out.
 export function post(url, body, id) {
   go(url, {
-    method: 'POST', body, keepalive: true, credentials: 'omit',
+    method: 'POST', body, keepalive: true, credentials: 'omit', priority: 'low',
     headers: { 'content-type': 'text/plain;charset=UTF-8' },
   }).then((r) => r.status, () => -1).then((s) => wake(id, null, s));
 }

@@ -49,6 +49,8 @@ extern "C" {
     pub fn store_del(key: &str);
     /// The page's window (`web_sys::window()` costs five imports and a global-object search).
     pub fn win() -> Option<Window>;
+    /// Wakes one-shot callback `id` in a later task (`scheduler.yield()` where there is one).
+    pub fn later(id: u32);
     /// Calls `f` in a microtask.
     pub fn soon(f: &JsValue);
     /// The page's events as `wake(kind, value, ratio)`; see dom.js.

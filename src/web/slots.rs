@@ -170,20 +170,26 @@ pub fn claim_new(t: &mut Tag) {
         fresh.push(id);
     }
     if t.decided {
-        let ads_allowed = t.decision.ads;
-        for id in fresh {
-            step(t, id, Input::Decided { ads_allowed });
-        }
+        tell_decision(fresh);
     }
 }
 
 /// The decision was made, or whether ads are allowed changed: every slot hears of it.
 pub fn decided(t: &mut Tag) {
-    let ads_allowed = t.decision.ads;
-    let ids: Vec<u32> = t.slots.iter().map(|s| s.id).collect();
+    tell_decision(t.slots.iter().map(|s| s.id).collect());
+}
+
+/// Each slot hears of the decision in a task of its own (a request, a collapse), in order:
+/// the decision as it is when that task runs, so that a refusal that came in between wins.
+fn tell_decision(ids: Vec<u32>) {
     for id in ids {
-        step(t, id, Input::Decided { ads_allowed });
+        tag::later(hear_decision, id);
     }
+}
+
+fn hear_decision(t: &mut Tag, id: u32) {
+    let ads_allowed = t.decision.ads;
+    step(t, id, Input::Decided { ads_allowed });
 }
 
 /// Where slot `element` is against the lazy-loading margins changed (`fetch`: the fetch
@@ -257,18 +263,34 @@ fn request(t: &mut Tag, id: u32, generation: u32) {
         consent: &consent,
         targeting: &tgt,
     });
-    // The slot's frame document loads alongside the ad request (it costs no round trip of
-    // its own), never before the decision, never for a slot denied ads.
-    if !slot.prepared {
-        slot.prepared = true;
-        render::prepare(&slot.element);
-        crate::web::audit::record(crate::core::audit::Action::Request, &t.frame_url, crate::core::audit::rule::FRAME);
-    }
     tag::notify("slotRequested", crate::web::publisher_events::object(&[("slot", name.as_str().into())]));
     let rule = crate::core::audit::ad_request_rule(npa, coppa, uid.is_some());
     http::get_text(&url, &rule, AD_TIMEOUT_MS, ad::MAX_AD_BYTES, Box::new(move |result| {
         tag::run(move |t| answered(t, id, generation, result));
     }));
+    // The slot's frame document loads while the ad request is out (it costs no round trip of
+    // its own), in a task of its own after the requests (making a frame is the costliest thing
+    // the tag does to the page); never before the decision, never for a slot denied ads.
+    tag::later(prepare_waiting, id);
+}
+
+/// Slot `id`'s frame, if its ad is still awaited (not for a slot that collapsed meanwhile).
+fn prepare_waiting(t: &mut Tag, id: u32) {
+    let waiting = t.slots.by_id(id)
+        .is_some_and(|s| matches!(s.machine.state(), machine::State::Requested { .. } | machine::State::Held { .. }));
+    if waiting {
+        prepare(t, id);
+    }
+}
+
+/// Starts loading slot `id`'s frame document, once (the frame stays for every ad after).
+fn prepare(t: &mut Tag, id: u32) {
+    let Some(slot) = t.slots.by_id(id) else { return };
+    if !slot.prepared {
+        slot.prepared = true;
+        render::prepare(&slot.element);
+        crate::web::audit::record(crate::core::audit::Action::Request, &t.frame_url, crate::core::audit::rule::FRAME);
+    }
 }
 
 /// The answer to slot `id`'s request `generation` (dropped by the machine when the slot was
@@ -310,6 +332,9 @@ fn show(t: &mut Tag, id: u32, generation: u32) {
     if let (Some(o), Some(old)) = (&t.observers, &slot.frame) {
         o.unwatch(old);
     }
+    // The answer came before the frame's own task: the frame is made now.
+    prepare(t, id);
+    let Some(slot) = t.slots.by_id(id) else { return };
     // A new token per ad: a message about the ad shown before counts for nothing.
     slot.token = page::random16(&t.window).map(|r| ids::hex_id(&r)).unwrap_or_default();
     slot.onload_told = false;

@@ -7,10 +7,19 @@
 //! is queued and runs right after, never dropped. Page events (`adtag.on`) are emitted only
 //! between pieces, never while the state is borrowed, so a callback may call back into the tag.
 //!
-//! The flow of a page view: `start` reads the config and the synchronous signals and asks for
+//! Work that need not happen at once goes to `later`: it runs in a task of its own, in order,
+//! one piece per task, on the state as it is then. That is how the tag stays clear of long
+//! tasks on a slow phone: the start, the decision, each slot's request and each slot's frame
+//! are separate tasks, and the browser may paint and handle input in between. A piece reads
+//! the decision when it runs, never the one of when it was queued, so a refusal that arrives
+//! in between (an opt-out, consent withdrawn) still wins.
+//!
+//! The flow of a page view: `start` reads the config and the synchronous signals and claims
+//! the slots (their space kept at once); a later piece starts the consent platforms and takes
 //! the child-directed list (`decide.rs`); once every signal has answered or timed out the
-//! decision is made and the slots' ads are requested with it (`slots.rs`); measurement exists
-//! only while a decision allows it (`measure.rs`).
+//! decision is made, and each slot's ad is requested with it, one slot per task, its frame
+//! after every request (`slots.rs`); measurement exists only while a decision allows it
+//! (`measure.rs`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -38,8 +47,12 @@ pub struct Tag {
     /// True once every signal has answered or timed out and the ads were requested.
     pub decided: bool,
     pub slots: Slots,
-    /// Present exactly while the decision allows collection.
+    /// Present while the decision allows collection, from the task after the one that
+    /// allowed it (`decide.rs`), and never after a decision that does not.
     pub measure: Option<Measure>,
+    /// Measurement is to start in a later task (asked once), or starts now.
+    pub measure_asked: bool,
+    pub measure_due: bool,
     /// One `page_view` per page, however often consent comes and goes.
     pub page_view_sent: bool,
     /// Viewability, clicks and page visibility, watched from the start.
@@ -48,14 +61,21 @@ pub struct Tag {
     pub consent: consent::Platforms,
     /// Where the slots' frame document comes from (`adtag-frame.html` beside the script).
     pub frame_url: String,
+    /// The child-directed list's URL.
+    list_url: String,
 }
 
 /// A piece of work on the tag's state.
 type Work = Box<dyn FnOnce(&mut Tag)>;
+/// A piece of work for a later task: a plain function (no closure to box), with an argument.
+pub type Later = fn(&mut Tag, u32);
 
 static TAG: Local<RefCell<Option<Tag>>> = Local::new(RefCell::new(None));
 /// Work waiting for the tag: queued while another piece runs, run in order right after.
 static QUEUE: Local<RefCell<Vec<Work>>> = Local::new(RefCell::new(Vec::new()));
+/// Work for later tasks (`later`): a function and its argument (a slot id), in order. A task
+/// is asked for exactly while it is not empty; the piece running stays first until it is done.
+static LATER: Local<RefCell<Vec<(Later, u32)>>> = Local::new(RefCell::new(Vec::new()));
 /// Page events to emit once the current piece of work is done (name, payload).
 static NOTICES: Local<RefCell<Vec<(&'static str, JsValue)>>> = Local::new(RefCell::new(Vec::new()));
 
@@ -71,6 +91,38 @@ fn run_dyn(work: Work) {
         q.push(work);
     }
     drain();
+}
+
+/// Runs `f` on the tag in a task of its own, after the work queued with `later` before it:
+/// one piece per task, so that the browser may paint and handle input in between.
+pub fn later(f: Later, arg: u32) {
+    let Ok(mut l) = LATER.try_borrow_mut() else { return };
+    l.push((f, arg));
+    if l.len() == 1 {
+        drop(l);
+        ask_for_task();
+    }
+}
+
+fn ask_for_task() {
+    crate::web::dom::later(crate::web::wake::once(Box::new(|_, _| next_later())));
+}
+
+/// The first later piece, then a task for the next one (if any).
+fn next_later() {
+    let first = LATER.try_borrow().ok().and_then(|l| l.first().copied());
+    if let Some((f, arg)) = first {
+        run(move |t| f(t, arg));
+    }
+    let more = LATER.try_borrow_mut().is_ok_and(|mut l| {
+        if !l.is_empty() {
+            l.remove(0);
+        }
+        !l.is_empty()
+    });
+    if more {
+        ask_for_task();
+    }
 }
 
 /// Runs the queued work and the page events it produced, in order, unless an outer `drain`
@@ -138,10 +190,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         })?;
 
     let mut signals = Signals::pending();
-    signals.opt_out_cookie = decide::opted_out(&document, &config.opt_out_cookie);
     signals.child_flag = config.child_directed;
-    signals.child_meta = page::child_meta(&document);
-    signals.gpc = page::gpc(&window);
     signals.tcf_vendor_id = config.tcf_vendor_id;
     // Consent platforms: absent until `consent::start` finds them (or the config declares them).
     signals.tcf = Answer::Absent;
@@ -166,10 +215,13 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         decided: false,
         slots: Slots::default(),
         measure: None,
+        measure_asked: false,
+        measure_due: false,
         page_view_sent: false,
         observers,
         consent: consent::Platforms::default(),
         frame_url,
+        list_url,
     };
     // Stored only into an empty, unborrowed slot: a second or re-entrant start() (the glue
     // module is importable by the page) is refused, never a panic.
@@ -183,6 +235,8 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     if !stored {
         return Err(StartError::AlreadyStarted);
     }
+    // The slots now (their space is kept at once, and functions in `adtag.cmd`, which run
+    // right after, find them); the consent platforms and the list in a task of their own.
     run(move |t| {
         for e in &t.config.targeting_errors {
             log::error(&e.message());
@@ -190,8 +244,17 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         crate::web::slots::claim_new(t);
         log::debug(t.config.debug, &cat(&["publisher ", &t.config.publisher, ", endpoint ", &t.config.endpoint, ", ",
             &crate::core::events::decimal(t.slots.len() as u64), " slot(s)"]));
-        consent::start(t);
-        decide::fetch_site_list(&list_url);
     });
+    later(begin, 0);
     Ok(())
+}
+
+/// The start's second task: the signals that cost the browser a round to its cookie store or
+/// a look through the page, the consent platforms and the child-directed list.
+fn begin(t: &mut Tag, _: u32) {
+    t.signals.opt_out_cookie = decide::opted_out(&t.document, &t.config.opt_out_cookie);
+    t.signals.child_meta = page::child_meta(&t.document);
+    t.signals.gpc = page::gpc(&t.window);
+    consent::start(t);
+    decide::fetch_site_list(&t.list_url);
 }

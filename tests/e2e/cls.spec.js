@@ -1,11 +1,12 @@
 // No layout shift from the tag (SPEC §3; issue 16): on a page that reserves its slots' space
 // as the README says (one CSS line per slot), the tag never moves the page, whatever happens
-// to the ad: filled, no ad, an error. Measured as the visitor's browser does, with the Layout
+// to the ad: filled, no ad, an error, a refresh, lazy loading. Measured as the visitor's browser does, with the Layout
 // Instability API (`layout-shift` entries, summed as CLS).
 const { test, expect, PORT, isAdRequest, openTestPage, waitForSlots, slotView } = require('./helpers');
 
 const NOTKIDS = `http://notkids.example:${PORT}`;
 const MAX_CLS = 0.01;
+const CORS = { 'Access-Control-Allow-Origin': '*' };
 
 /** Sums every layout shift of the page (not those right after input), from the start. */
 function clsRecorder() {
@@ -17,7 +18,9 @@ function clsRecorder() {
       for (const e of list.getEntries()) {
         if (e.hadRecentInput) continue;
         window.__cls += e.value;
-        window.__shifts.push({ value: e.value, at: Math.round(e.startTime) });
+        // What moved, to tell the tag's shifts from the page's own.
+        const moved = (e.sources || []).map((s) => (s.node ? s.node.id || s.node.getAttribute?.('data-adtag-slot') || s.node.nodeName : '?'));
+        window.__shifts.push({ value: e.value, at: Math.round(e.startTime), moved });
       }
     }).observe({ type: 'layout-shift', buffered: true });
   } catch (_) {
@@ -84,6 +87,70 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
       expect((await slotView(page, 'empty')).height, 'the empty slot in view keeps its box').toBe(250);
       const { cls: value, shifts } = await cls(page);
       expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+    });
+
+    test('refresh of a reserved slot in view, to a smaller ad and then to no ad: the box stays, no shift', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      // The first answer is the demo server's 300x250; the refreshes get a 320x50, then none.
+      let asked = 0;
+      await page.route((url) => isAdRequest(url, 'again'), (route) => {
+        asked += 1;
+        if (asked === 1) return route.continue();
+        if (asked === 2) {
+          const ad = { id: 'small', html: '<p style="margin:0">A small ad</p>', width: 320, height: 50, clickUrl: 'https://advertiser.example/' };
+          return route.fulfill({ status: 200, headers: CORS, contentType: 'application/json', body: JSON.stringify(ad) });
+        }
+        return route.fulfill({ status: 204, headers: CORS });
+      });
+      // Two sizes: the page reserves the widest and the tallest (the README's line).
+      const slot = '<div data-adtag-slot="again" data-adtag-size="300x250,320x50" style="width:320px;min-height:250px"></div>';
+      await openTestPage(page, { body: `${slot}\n${TEXT}` }, NOTKIDS);
+      await waitForSlots(page, 1);
+      for (const n of [2, 3]) {
+        await page.evaluate(() => window.adtag.refresh(['again']));
+        await waitForSlots(page, n);
+      }
+      const ended = await page.evaluate(() => window.__adtagSlotEvents.map((e) => (e.isEmpty ? 'empty' : e.size.join('x'))));
+      expect(ended, 'filled, refilled smaller, then empty').toEqual(['300x250', '320x50', 'empty']);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+      expect((await slotView(page, 'again')).height, 'the empty slot in view keeps its box').toBe(250);
+    });
+
+    test('lazy loading: reserved slots requested and filled, or left empty, as the visitor scrolls to them: no shift', async ({ page }) => {
+      await page.addInitScript(clsRecorder);
+      // The empty slot's answer is held until the slot is in the upper half of the screen,
+      // where a collapse would move everything the visitor sees below it.
+      let release;
+      const held = new Promise((r) => { release = r; });
+      await page.route((url) => isAdRequest(url, 'lazy-empty'), async (route) => {
+        await held;
+        await route.fulfill({ status: 204, headers: CORS });
+      });
+      // Margins 0: each slot is requested and shown only once it is on screen, while the
+      // visitor is looking at what is around it.
+      const head = `<script>window.adtag = window.adtag || { cmd: [] }; window.adtag.config = ${JSON.stringify({ lazyLoad: { fetchMarginPercent: 0, renderMarginPercent: 0 } })};</script>`;
+      const body = `${TEXT}\n${reserved('lazy-ad')}\n${TEXT}\n${reserved('lazy-empty')}\n${TEXT}\n${reserved('lazy-small', '320x50')}\n${TEXT}`;
+      await openTestPage(page, { head, body }, NOTKIDS);
+      await page.waitForTimeout(500);
+      expect(await page.evaluate(() => window.__adtagSlotEvents.length), 'nothing below the fold is requested before the scroll').toBe(0);
+      // Scrolls down a third of a screen at a time, letting each slot in view load.
+      const bottom = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+      for (let y = 0; y < bottom; ) {
+        y = Math.min(bottom, y + Math.round(viewport.height / 3));
+        const top = await page.evaluate((y) => {
+          window.scrollTo(0, y);
+          return document.querySelector('[data-adtag-slot="lazy-empty"]').getBoundingClientRect().top;
+        }, y);
+        if (top < viewport.height / 2) release();
+        await page.waitForTimeout(150);
+      }
+      const ended = await waitForSlots(page, 3);
+      expect(ended.map((e) => `${e.slot}:${e.isEmpty ? 'empty' : 'ad'}`).sort()).toEqual(['lazy-ad:ad', 'lazy-empty:empty', 'lazy-small:ad']);
+      const { cls: value, shifts } = await cls(page);
+      expect(value, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThanOrEqual(MAX_CLS);
+      // Answered while in view, then scrolled past (above the viewport): its box stays.
+      expect((await slotView(page, 'lazy-empty')).height).toBe(250);
     });
 
     test('the demo article scores CLS 0 (it follows the README)', async ({ page }) => {
