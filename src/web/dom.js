@@ -367,8 +367,11 @@ export function emit(name, payload) {
     } catch (_) {
       try { console.error("adtag: an adtag.on('" + n + "') callback threw"); } catch (_) { /* the page's console */ }
     }
-// Wakes one-shot callback id in a task of its own, after the browser may paint and handle input: the tag's work
-// is split at natural points (after the decision, per slot, per frame) so that none of it is a
+  }
+}
+
+// Wakes one-shot callback id in a task of its own, after the browser may paint and handle
+// input: the tag's work is split at natural points (after the decision, per slot, per frame) so that none of it is a
 // long task on a slow phone. scheduler.yield() where the browser has it (its continuation goes
 // before the page's other queued tasks, so the ad loses no time), else a timer; in a hidden
 // page (whose timers run once a second) a microtask: nobody waits for its paint.
