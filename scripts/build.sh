@@ -9,8 +9,20 @@ cd "$(dirname "$0")/.."
 # npm's wasm-opt first: Debian's binaryen 108 produces broken output (toolchain trap 1).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
-  --no-typescript --no-pack -- --features standalone
+# The release wasm rebuilds core and alloc with the panic strategy `immediate-abort`: every
+# panic is a bare trap, so core's panic entry points, their messages and locations and the
+# formatting they pull in leave the wasm. The crate's panic handler (src/lib.rs) is no longer
+# reached: a panic traps without its log line (a trap in a call through the loader is still
+# reported by the loader's "internal error" line). -Zbuild-std and -Cpanic=immediate-abort are
+# unstable: RUSTC_BOOTSTRAP lets stable cargo and rustc take them (spelled as rustc 1.95 wants
+# them; a new release may rename them), rust-src (scripts/install.sh) holds the sources. The
+# flags are set for this command only: `cargo test` and the browser tests build without them,
+# and a target directory of its own keeps the two kinds of build from evicting each other.
+release_rustflags=(-Zunstable-options -Cpanic=immediate-abort)
+env -u CARGO_ENCODED_RUSTFLAGS RUSTC_BOOTSTRAP=1 RUSTFLAGS="${release_rustflags[*]}" \
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/tag" \
+  wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
+  --no-typescript --no-pack -- --features standalone -Zbuild-std=core,alloc
 # --converge repeats -Oz while it still shrinks; --low-memory-unused lets binaryen fold
 # pointer+offset arithmetic, sound here because Rust's wasm32 layout puts the 1 MiB stack first
 # (growing down from 1 MiB, data and heap above it): the lowest 1024 bytes are touched only by
