@@ -18,7 +18,9 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # them; a new release may rename them), rust-src (scripts/install.sh) holds the sources. The
 # flags are set for this command only: `cargo test` and the browser tests build without them,
 # and a target directory of its own keeps the two kinds of build from evicting each other.
-release_rustflags=(-Zunstable-options -Cpanic=immediate-abort)
+# -Zlocation-detail=none: no file/line/column constants for #[track_caller] code, which
+# nothing reads once panics trap.
+release_rustflags=(-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none)
 env -u CARGO_ENCODED_RUSTFLAGS RUSTC_BOOTSTRAP=1 RUSTFLAGS="${release_rustflags[*]}" \
   CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/tag" \
   wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
