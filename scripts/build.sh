@@ -37,9 +37,12 @@ env -u CARGO_ENCODED_RUSTFLAGS RUSTC_BOOTSTRAP=1 RUSTFLAGS="${release_rustflags[
 # a stack 1 MiB deep. About 0.37 KB gz together.
 # -ocimfs: binaryen inlines a function with one caller only up to this size (its default: any
 # size). Big single-caller functions then stay out of line: the raw wasm grows a little but
-# gzips smaller (presumably fewer locals and less unique glue code per merged body; measured,
-# not derived). 15 to 50 measured close to each other; 25 sits in that flat stretch.
-wasm-opt -Oz --low-memory-unused -ocimfs 25 --converge www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
+# gzips smaller (measured, not derived). 15 to 50 measured close to each other; 25 sits in
+# that flat stretch.
+# --flatten --rereloop then rebuilds each function's control flow from scratch (binaryen's
+# relooper) before another -Oz; the shapes it finds gzip better than LLVM's. --converge
+# repeats the whole list while it still shrinks.
+wasm-opt -Oz --low-memory-unused -ocimfs 25 --flatten --rereloop -Oz --converge www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
 mv www/pkg/adtag_bg.wasm.opt www/pkg/adtag_bg.wasm
 # Short names between the wasm and the glue instead of wasm-bindgen's hashed ones (~3 KB gz).
 node scripts/minify-names.mjs www/pkg/adtag.js www/pkg/adtag_bg.wasm
