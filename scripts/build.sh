@@ -9,13 +9,40 @@ cd "$(dirname "$0")/.."
 # npm's wasm-opt first: Debian's binaryen 108 produces broken output (toolchain trap 1).
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
-  --no-typescript --no-pack -- --features standalone
+# The release wasm rebuilds core and alloc with the panic strategy `immediate-abort`: every
+# panic is a bare trap, so core's panic entry points, their messages and locations and the
+# formatting they pull in leave the wasm. The crate's panic handler (src/lib.rs) is no longer
+# reached: a panic traps without its log line (a trap in a call through the loader is still
+# reported by the loader's "internal error" line). -Zbuild-std and -Cpanic=immediate-abort are
+# unstable: RUSTC_BOOTSTRAP lets stable cargo and rustc take them (spelled as rustc 1.95 wants
+# them; a new release may rename them), rust-src (scripts/install.sh) holds the sources. The
+# flags are set for this command only: `cargo test` and the browser tests build without them,
+# and a target directory of its own keeps the two kinds of build from evicting each other.
+# -Zlocation-detail=none: no file/line/column constants for #[track_caller] code, which
+# nothing reads once panics trap.
+# -reference-types: wasm-bindgen then keeps JS values in a JS array in the glue instead of an
+# externref table managed by code in the wasm; the glue grows less than the wasm shrinks. The
+# other default features (bulk-memory, sign-ext, nontrapping-fptoint, multivalue,
+# mutable-globals) stay: every engine since Safari 15 has them, and dropping them measured
+# larger or the same.
+release_rustflags=(-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
+  -Ctarget-feature=-reference-types)
+env -u CARGO_ENCODED_RUSTFLAGS RUSTC_BOOTSTRAP=1 RUSTFLAGS="${release_rustflags[*]}" \
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/tag" \
+  wasm-pack --log-level warn build --release --target web --out-dir www/pkg --out-name adtag \
+  --no-typescript --no-pack -- --features standalone -Zbuild-std=core,alloc
 # --converge repeats -Oz while it still shrinks; --low-memory-unused lets binaryen fold
 # pointer+offset arithmetic, sound here because Rust's wasm32 layout puts the 1 MiB stack first
 # (growing down from 1 MiB, data and heap above it): the lowest 1024 bytes are touched only by
 # a stack 1 MiB deep. About 0.37 KB gz together.
-wasm-opt -Oz --low-memory-unused --converge www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
+# -ocimfs: binaryen inlines a function with one caller only up to this size (its default: any
+# size). Big single-caller functions then stay out of line: the raw wasm grows a little but
+# gzips smaller (measured, not derived). 15 to 50 measured close to each other; 25 sits in
+# that flat stretch.
+# --flatten --rereloop then rebuilds each function's control flow from scratch (binaryen's
+# relooper) before another -Oz; the shapes it finds gzip better than LLVM's. --converge
+# repeats the whole list while it still shrinks.
+wasm-opt -Oz --low-memory-unused -ocimfs 25 --flatten --rereloop -Oz --converge www/pkg/adtag_bg.wasm -o www/pkg/adtag_bg.wasm.opt
 mv www/pkg/adtag_bg.wasm.opt www/pkg/adtag_bg.wasm
 # Short names between the wasm and the glue instead of wasm-bindgen's hashed ones (~3 KB gz).
 node scripts/minify-names.mjs www/pkg/adtag.js www/pkg/adtag_bg.wasm

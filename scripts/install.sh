@@ -14,6 +14,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. The standard library's sources: scripts/build.sh rebuilds core and alloc for the
+#     release wasm (-Zbuild-std, for the panic strategy `immediate-abort`).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "rustup component add rust-src"
+  rustup component add rust-src
+fi
+
 # 2. The engines a visitor uses, from Debian, each with its WebDriver: Chromium
 #    (chromium-driver matches it), Firefox ESR (its geckodriver comes from crates.io, step 6)
 #    and WebKitGTK (webkit2gtk-driver: WebKitWebDriver and MiniBrowser, which has no headless
