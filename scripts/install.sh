@@ -63,8 +63,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $bindgen\$"; then
 fi
 
 # 5. npm packages (Playwright, binaryen's wasm-opt), exactly as package-lock.json says.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-   || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; then
+# A node_modules that is a symlink (a git worktree sharing another checkout's packages) is left
+# alone: npm ci would empty the folder it points to, under the other checkout's running tests.
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ]; }; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -37,8 +37,9 @@ pub mod web;
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-/// The release build's panic handler (`--features standalone`, scripts/build.sh only: the
-/// browser tests link std, which brings its own). A panic logs one fixed line and traps.
+/// The panic handler of a `standalone` build without build-std. scripts/build.sh rebuilds core
+/// with `-Cpanic=immediate-abort`, where a panic traps at once and never gets here: the trap
+/// surfaces in JS, where `dom.js`'s `wake` and the loader's guards log one fixed line.
 #[cfg(all(target_arch = "wasm32", feature = "standalone"))]
 #[panic_handler]
 fn panic(_: &::core::panic::PanicInfo) -> ! {

@@ -145,8 +145,13 @@ export function render(slot, w, h, html, click, token) {
 // The one way into the wasm (wake.rs): wake(kind, value, n) for every timer, answer and
 // event. A failure of the tag's own is never the page's: it does not throw on.
 let wake = () => {};
+let oopsed = 0;
+function oops() {
+  if (!oopsed++) try { console.error('adtag: internal error'); } catch (_) { /* the page's console */ }
+}
 export function init(f) {
-  wake = (kind, value, n) => { try { f(kind, value, n); } catch (_) { /* the tag's own */ } };
+  // A trap in the wasm (a panic aborts) is the tag's own: one console line, never the page's.
+  wake = (kind, value, n) => { try { f(kind, value, n); } catch (_) { oops(); } };
 }
 
 // setTimeout(wake(id)): the handle, or -1 where the page's setTimeout is gone or throws.
