@@ -12,8 +12,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # The release wasm rebuilds core and alloc with the panic strategy `immediate-abort`: every
 # panic is a bare trap, so core's panic entry points, their messages and locations and the
 # formatting they pull in leave the wasm. The crate's panic handler (src/lib.rs) is no longer
-# reached: a panic traps without its log line (a trap in a call through the loader is still
-# reported by the loader's "internal error" line). -Zbuild-std and -Cpanic=immediate-abort are
+# reached: a panic traps without its log line; the trap surfaces in JS, where the loader's
+# guards and dom.js's wake report it as one "adtag: internal error" line. -Zbuild-std and -Cpanic=immediate-abort are
 # unstable: RUSTC_BOOTSTRAP lets stable cargo and rustc take them (spelled as rustc 1.95 wants
 # them; a new release may rename them), rust-src (scripts/install.sh) holds the sources. The
 # flags are set for this command only: `cargo test` and the browser tests build without them,
