@@ -59,6 +59,12 @@ pub struct Platforms {
 }
 
 static VENDOR: Local<Cell<Option<u32>>> = Local::new(Cell::new(None));
+
+/// Our TCF vendor id, known from the config's start: a platform may be asked before `start`
+/// (an `adtag.optOut()` from `adtag.cmd` looks again), and every answer is read for it.
+pub fn set_vendor(id: Option<u32>) {
+    VENDOR.set(id);
+}
 /// The window holding the `__tcfapiLocator` the tag chose, and the `callId` of its call: only
 /// its answers count.
 static LOCATOR: Local<RefCell<Option<(JsValue, String)>>> = Local::new(RefCell::new(None));
@@ -68,7 +74,7 @@ static LOCATOR: Local<RefCell<Option<(JsValue, String)>>> = Local::new(RefCell::
 /// updates the decision. Then it keeps looking (every `POLL_MS`, and before anything is
 /// collected: `look_again`), so that a platform loaded late rules from when it appears.
 pub fn start(t: &mut Tag) {
-    VENDOR.set(t.signals.tcf_vendor_id);
+    set_vendor(t.signals.tcf_vendor_id);
     for i in [TCF, GPP, USP] {
         if declared(t, i) {
             t.consent.found[i] = true;

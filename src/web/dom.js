@@ -156,7 +156,10 @@ export function init(f) {
 
 // setTimeout(wake(id)): the handle, or -1 where the page's setTimeout is gone or throws.
 export function timer(ms, id) {
-  try { return setTimeout(() => wake(id, null, 0), ms); } catch (_) { return -1; }
+  try {
+    const h = setTimeout(() => wake(id, null, 0), ms);
+    return typeof h == 'number' ? h : -1; // a page's setTimeout may hand back anything
+  } catch (_) { return -1; }
 }
 
 export function untimer(h) {
@@ -366,11 +369,16 @@ export function on(name, f) {
 // Calls the listeners of `name` registered by now with `payload`. One that throws is reported
 // (a page's console.error may throw too) and the others still run.
 export function emit(name, payload) {
-  for (const [n, f] of listeners.filter((l) => l[0] === name)) {
+  // Index loops over a copy: no Array.prototype method or iterator a page may have replaced.
+  const now = [];
+  try {
+    for (let i = 0; i < listeners.length; i++) if (listeners[i][0] === name) now[now.length] = listeners[i][1];
+  } catch (_) { /* none */ }
+  for (let i = 0; i < now.length; i++) {
     try {
-      f.call(undefined, payload);
+      now[i].call(undefined, payload);
     } catch (_) {
-      try { console.error("adtag: an adtag.on('" + n + "') callback threw"); } catch (_) { /* the page's console */ }
+      try { console.error("adtag: an adtag.on('" + name + "') callback threw"); } catch (_) { /* the page's console */ }
     }
   }
 }
@@ -382,11 +390,16 @@ export function emit(name, payload) {
 // page (whose timers run once a second) a microtask: nobody waits for its paint.
 export function later(id) {
   const f = () => wake(id, null, 0);
+  // Each way may be missing or replaced by the page and throw: then the next one.
   try {
     scheduler.yield().then(f, f);
   } catch (_) {
-    if (document.hidden) Promise.resolve().then(f);
-    else setTimeout(f);
+    try {
+      if (document.hidden) throw 0;
+      setTimeout(f);
+    } catch (_) {
+      try { Promise.resolve().then(f); } catch (_) { /* nothing left to wait with */ }
+    }
   }
 }
 

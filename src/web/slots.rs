@@ -174,9 +174,16 @@ pub fn claim_new(t: &mut Tag) {
     }
 }
 
-/// The decision was made, or whether ads are allowed changed: every slot hears of it.
+/// The decision was made, or whether ads are allowed changed: every slot hears of it. A
+/// refusal reaches every slot at once (a slot still holding the old grant could otherwise
+/// request or show an ad in between, say through a `refresh()` from an `adtag.on('decision')`
+/// callback); only a grant is spread over tasks of their own.
 pub fn decided(t: &mut Tag) {
-    tell_decision(t.slots.iter().map(|s| s.id).collect());
+    let ids = t.slots.iter().map(|s| s.id).collect();
+    match t.decision.ads {
+        true => tell_decision(ids),
+        false => ids.into_iter().for_each(|id| hear_decision(t, id)),
+    }
 }
 
 /// Each slot hears of the decision in a task of its own (a request, a collapse), in order:
@@ -210,6 +217,10 @@ fn step(t: &mut Tag, id: u32, input: Input) {
     let Some(slot) = t.slots.by_id(id) else { return };
     let action = slot.machine.step(input);
     match action {
+        // Never under a decision that doesn't allow ads, whatever the slot's machine last heard.
+        Action::Request { generation } if !(t.decided && t.decision.ads) => {
+            step(t, id, Input::Answer { generation, result: Err(CollapseReason::AdsNotAllowed) })
+        }
         Action::Request { generation } => request(t, id, generation),
         Action::Render { generation } => show(t, id, generation),
         Action::HoldUntilRenderMargin | Action::Nothing => {}
@@ -276,9 +287,10 @@ fn request(t: &mut Tag, id: u32, generation: u32) {
 
 /// Slot `id`'s frame, if its ad is still awaited (not for a slot that collapsed meanwhile).
 fn prepare_waiting(t: &mut Tag, id: u32) {
+    let allowed = t.decided && t.decision.ads;
     let waiting = t.slots.by_id(id)
         .is_some_and(|s| matches!(s.machine.state(), machine::State::Requested { .. } | machine::State::Held { .. }));
-    if waiting {
+    if allowed && waiting {
         prepare(t, id);
     }
 }

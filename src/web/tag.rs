@@ -108,20 +108,21 @@ fn ask_for_task() {
     crate::web::dom::later(crate::web::wake::once(Box::new(|_, _| next_later())));
 }
 
-/// The first later piece, then a task for the next one (if any).
+/// The first later piece, taken out and the next one's task asked for before it runs: a piece
+/// that fails (a trap) then costs only itself, never the queue behind it.
 fn next_later() {
-    let first = LATER.try_borrow().ok().and_then(|l| l.first().copied());
-    if let Some((f, arg)) = first {
-        run(move |t| f(t, arg));
-    }
-    let more = LATER.try_borrow_mut().is_ok_and(|mut l| {
-        if !l.is_empty() {
-            l.remove(0);
+    let (first, more) = match LATER.try_borrow_mut() {
+        Ok(mut l) if !l.is_empty() => {
+            let first = l.remove(0);
+            (Some(first), !l.is_empty())
         }
-        !l.is_empty()
-    });
+        _ => (None, false),
+    };
     if more {
         ask_for_task();
+    }
+    if let Some((f, arg)) = first {
+        run(move |t| f(t, arg));
     }
 }
 
@@ -197,6 +198,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     signals.gpp = Answer::Absent;
     signals.usp = Answer::Absent;
 
+    consent::set_vendor(config.tcf_vendor_id);
     let location = page::location(&window);
     let frame_url = crate::core::ad::frame_url(src.as_deref().unwrap_or(&cat(&[&config.endpoint, "/"])));
     page_api::set_opt_out_target(&config, &location, &document);

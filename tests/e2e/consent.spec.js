@@ -274,6 +274,32 @@ test.describe('TCF v2.2 (real @iabtechlabtcf/cmpapi)', () => {
     expect(rec.eventPosts.length, 'no event after the withdrawal').toBe(before);
   });
 
+  test('banner shown, then "reject all": a refresh() from the page\'s decision callback asks for no ad', async ({ page }) => {
+    // The refusal must reach every slot before the page hears of it: a slot still holding
+    // the earlier grant would otherwise request an ad after ads were refused.
+    const rec = recordRequests(page);
+    await open(page, tcfCmp('', true) +
+      `<script>window.adtag = window.adtag || { cmd: [] }; adtag.cmd.push(function () { adtag.on('decision', function () { adtag.refresh(); }); });</script>`);
+    await waitForSlots(page, 1);
+    await expectRendered(page, 'top', [300, 250]);
+    const before = rec.ads.length;
+    await page.evaluate((tc) => window.tcfCmp.update(tc, false), NONE);
+    expect((await decision(page)).ads).toBe(false);
+    await page.waitForTimeout(QUIET_MS);
+    expect(rec.ads.length, 'no ad request after the refusal').toBe(before);
+  });
+
+  test('adtag.optIn() from adtag.cmd, before the tag asked the CMP itself: full consent still counts for our vendor', async ({ page, context }) => {
+    // optIn() looks at the consent platforms again at once; the CMP must be asked for our
+    // vendor then too (it answers that call for the rest of the page view).
+    const rec = recordRequests(page);
+    await open(page, tcfCmp(FULL) +
+      `<script>window.adtag = window.adtag || { cmd: [] }; adtag.cmd.push(function () { adtag.optIn(); });</script>`);
+    await waitForSlots(page, 1);
+    await expectCollecting(context, rec);
+    expect(await decision(page)).toMatchObject({ collect: true, ads: true, reasons: [] });
+  });
+
   test('consent given and withdrawn before the first batch left: what was queued is dropped', async ({ page, collector }) => {
     const rec = recordRequests(page);
     const decisions = [];

@@ -37,6 +37,22 @@ const TCF_CMP = `<script>
 </script>`;
 
 test.describe('a page that breaks the browser under the tag', () => {
+  test('Array.prototype.filter replaced by a throwing one: the page\'s adtag.on callbacks are still called, every slot renders', async ({ page }) => {
+    // The tag keeps the page's listeners in JS (dom.js): it must not lean on array methods the
+    // page can replace, nor let their throw stop its own later work.
+    const head = `<script>
+      window.ended = [];
+      window.adtag = window.adtag || { cmd: [] };
+      adtag.cmd.push(function () {
+        adtag.on('slotRenderEnded', function (e) { window.ended[window.ended.length] = e.slot; });
+        Array.prototype.filter = function () { throw new Error('page filter broken'); };
+      });
+    </script>`;
+    await openTestPage(page, { head, slots: ['a', 'b'] }, NEWS);
+    const seen = () => page.evaluate(() => window.ended.length + ' ended, ' + document.querySelectorAll('[data-adtag-state="rendered"]').length + ' rendered');
+    await expect.poll(seen, { timeout: 10000 }).toBe('2 ended, 2 rendered');
+  });
+
   test('console.error, IntersectionObserver.observe and Date.now that throw: the ads still render, nothing reaches the page', async ({ page }) => {
     const head = `<script>
       console.error = function () { throw new Error('page console broken'); };
