@@ -98,7 +98,8 @@ fn apply(t: &mut Tag, changed: bool) {
     let stopped = match (t.decision.permit(), t.measure.is_some()) {
         // Measurement (the tag's cookies, the stored outbox: the slowest part of a decision)
         // starts in a task of its own, queued before any slot's request, under the decision
-        // as it is then (the opt-out cookie and the platforms looked at again).
+        // as it is then (the opt-out cookie and the platforms looked at again); the page's
+        // `page_view` is recorded in a task after that (`page_view`).
         (Some(_), false) if !t.measure_due => {
             if !t.measure_asked {
                 t.measure_asked = true;
@@ -117,7 +118,9 @@ fn apply(t: &mut Tag, changed: bool) {
                 debug: t.config.debug,
             };
             t.measure = Measure::start(permit, &setup, !t.page_view_sent);
-            t.page_view_sent |= t.measure.is_some();
+            if t.measure.is_some() && !t.page_view_sent {
+                tag::later(page_view, 0);
+            }
             false
         }
         (None, true) => {
@@ -156,6 +159,14 @@ fn start_measure(t: &mut Tag, _: u32) {
     t.measure_due = true;
     decide_again(t);
     t.measure_due = false;
+}
+
+/// This page's `page_view`, in a task after measurement started (`Measure::start`), under the
+/// decision as it is then (`measuring`); counted as sent only once recorded, so that a
+/// measurement stopped in between leaves it to the next one.
+fn page_view(t: &mut Tag, _: u32) {
+    let recorded = measuring(t).is_some_and(Measure::record_page_view);
+    t.page_view_sent |= recorded;
 }
 
 /// Does the decision hold a refusal, rather than only signals that have not answered yet?

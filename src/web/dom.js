@@ -22,12 +22,11 @@ function hold(slot) {
 export function reserve(slot, w, h, url, sandbox) {
   try {
     const k = hold(slot);
-    const cs = getComputedStyle(slot);
-    const box = slot.getBoundingClientRect();
-    const inline = /^(inline|contents)$/.test(cs.display);
+    const m = k.box || measure(slot, k);
+    k.box = null;
     const s = slot.style;
-    if (inline || cs.display == 'none' || !box.width || !box.height) {
-      if (inline) s.setProperty('display', 'block');
+    if (m.inline || m.none || !m.w || !m.h) {
+      if (m.inline) s.setProperty('display', 'block');
       s.setProperty('width', w + 'px');
       s.setProperty('height', h + 'px');
       // The widest size may be wider than a phone: never wider than the slot's container.
@@ -35,16 +34,34 @@ export function reserve(slot, w, h, url, sandbox) {
     } else {
       // The box may come from the slot's content (a "loading" placeholder the ad replaces):
       // held as a minimum height, it stays when that content goes.
-      const px = (p) => parseFloat(cs[p]) || 0;
-      const edges = cs.boxSizing == 'border-box' ? 0 : px('paddingTop') + px('paddingBottom') + px('borderTopWidth') + px('borderBottomWidth');
-      s.setProperty('min-height', slot.offsetHeight - edges + 'px');
+      s.setProperty('min-height', m.min + 'px');
     }
-    if (cs.position == 'static') s.setProperty('position', 'relative');
+    if (m.static) s.setProperty('position', 'relative');
     s.setProperty('overflow', 'hidden');
     s.setProperty('overflow', 'clip'); // where known: clips without a new formatting context
     slot.setAttribute('data-adtag-state', 'loading');
     k.url = url;
     k.sandbox = sandbox;
+  } catch (_) { /* an odd element */ }
+}
+
+// What reserve needs to know of the slot's own box, read before the tag writes anything: the
+// tag calls `look` on every new slot first, then `reserve` on each, and the page is laid out
+// once, not once per slot (each write after a read makes the next read lay it out again).
+function measure(slot, k) {
+  const cs = getComputedStyle(slot);
+  const box = slot.getBoundingClientRect();
+  const px = (p) => parseFloat(cs[p]) || 0;
+  const edges = cs.boxSizing == 'border-box' ? 0 : px('paddingTop') + px('paddingBottom') + px('borderTopWidth') + px('borderBottomWidth');
+  return (k.box = {
+    inline: /^(inline|contents)$/.test(cs.display), none: cs.display == 'none', w: box.width, h: box.height,
+    min: slot.offsetHeight - edges, static: cs.position == 'static',
+  });
+}
+
+export function look(slot) {
+  try {
+    measure(slot, hold(slot));
   } catch (_) { /* an odd element */ }
 }
 

@@ -9,6 +9,8 @@ use web_sys::{HtmlElement, HtmlIFrameElement, IntersectionObserver, Window};
 
 #[wasm_bindgen(module = "/src/web/dom.js")]
 extern "C" {
+    /// Reads the slot's own box for `reserve`, before anything is written (see dom.js).
+    pub fn look(slot: &HtmlElement);
     pub fn reserve(slot: &HtmlElement, width: u32, height: u32, frame_url: &str, sandbox: &str);
     pub fn prepare(slot: &HtmlElement);
     pub fn collapse(slot: &HtmlElement, mode: u32);

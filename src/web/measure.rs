@@ -62,6 +62,9 @@ pub struct Measure {
     /// Which `Measure` of this page this is: an answer for a batch of an earlier one (consent
     /// withdrawn and given again meanwhile) must not touch this one's outbox.
     generation: u32,
+    /// This page's `page_view` (its `visits`), recorded by `record_page_view` in a task after
+    /// the cookies were set up: together they made the tag's longest piece of work.
+    page_view: Option<u32>,
 }
 
 static GENERATIONS: Local<core::cell::Cell<u32>> = Local::new(core::cell::Cell::new(0));
@@ -69,8 +72,8 @@ static GENERATIONS: Local<core::cell::Cell<u32>> = Local::new(core::cell::Cell::
 impl Measure {
     /// Sets up the cookies (first allowed visit: a new identifier; a new session counts one
     /// more visit in `fr<pub>`), queues the events an earlier page view of the site left
-    /// undelivered, oldest first, then this page's `page_view` (with `visits`) unless this page
-    /// sent one already (consent given, withdrawn, given again).
+    /// undelivered, oldest first; this page's `page_view` (with `visits`), unless this page
+    /// sent one already (consent given, withdrawn, given again), waits for `record_page_view`.
     /// `None` when the browser has no crypto to make identifiers with (then nothing is collected).
     pub fn start(permit: CollectPermit, page: &Setup, page_view: bool) -> Option<Measure> {
         let publisher = page.publisher;
@@ -127,14 +130,19 @@ impl Measure {
                 g.set(g.get().wrapping_add(1));
                 g.get()
             }),
+            page_view: page_view.then_some(visits),
         };
-        if page_view {
-            m.record(Kind::PageView { visits });
-        }
         if !m.outbox.is_empty() {
             m.schedule(FLUSH_DELAY_MS);
         }
         Some(m)
+    }
+
+    /// Records the `page_view` `start` kept for later, once; true when it did.
+    pub fn record_page_view(&mut self) -> bool {
+        let Some(visits) = self.page_view.take() else { return false };
+        self.record(Kind::PageView { visits });
+        true
     }
 
     pub fn uid(&self) -> &str {

@@ -29,6 +29,12 @@ pub enum Collapse {
     Now,
 }
 
+/// Reads the slot's own box for `reserve`: every new slot's first, then each one's `reserve`,
+/// so that the page is laid out once for all of them.
+pub fn look(slot: &HtmlElement) {
+    dom::look(slot);
+}
+
 /// Keeps the slot's box while its ad loads: the page's own box where it gave the slot one,
 /// else the declared size, at first sight. `frame_url` (`core::ad::frame_url`) is where the
 /// slot's frame document will come from.

@@ -132,7 +132,14 @@ pub fn claim_new(t: &mut Tag) {
     release_removed(t);
     let lazy = t.config.lazy_load.is_some();
     let mut fresh = Vec::new();
-    for (element, name, sizes) in discover(&t.document) {
+    let found = discover(&t.document);
+    // Every box read before any is written (`render::look`).
+    for (element, name, sizes) in &found {
+        if sizes.is_ok() && !name.trim().is_empty() {
+            render::look(element);
+        }
+    }
+    for (element, name, sizes) in found {
         let sizes = match sizes {
             Ok(sizes) if !name.trim().is_empty() => sizes,
             Ok(_) => {
