@@ -50,17 +50,19 @@ node scripts/minify-names.mjs www/pkg/adtag.js www/pkg/adtag_bg.wasm
 # and saves about 1.6 KB gzipped; --bundle inlines src/web/dom.js (no extra request).
 esbuild www/pkg/adtag.js --bundle --minify --format=esm --log-level=warning --allow-overwrite --outfile=www/pkg/adtag.js
 # Content-hashed copies of the glue and the wasm, which the loader names: a CDN can serve them
-# `immutable` (www/server.js does), and only the small loader needs revalidating. The
-# unhashed files stay for tools and tests that import the glue by its plain name.
+# `immutable` (www/server.js does), and only the small loader needs revalidating. Only the
+# hashed files stay in www/pkg, so that it holds exactly what a deployment serves (dom.js,
+# which wasm-bindgen copies to snippets/, is bundled into the glue already).
 rm -f www/pkg/adtag.*.js www/pkg/adtag_bg.*.wasm
 hash() { sha256sum "$1" | cut -c1-12; }
 glue="adtag.$(hash www/pkg/adtag.js).js"
 wasm="adtag_bg.$(hash www/pkg/adtag_bg.wasm).wasm"
-cp www/pkg/adtag.js "www/pkg/$glue"
-cp www/pkg/adtag_bg.wasm "www/pkg/$wasm"
+mv www/pkg/adtag.js "www/pkg/$glue"
+mv www/pkg/adtag_bg.wasm "www/pkg/$wasm"
+rm -rf www/pkg/snippets
 # The loader, minified without its comments (about 0.5 KB gzipped less).
 esbuild src/loader.js --minify --legal-comments=none --log-level=warning \
   --define:ADTAG_GLUE="\"$glue\"" --define:ADTAG_WASM="\"$wasm\"" --outfile=www/adtag.js
-node scripts/size.mjs
+node scripts/size.mjs "pkg/$glue" "pkg/$wasm"
 # The consent demo page's CMP (IAB's own cmpapi + core), bundled for the browser.
 esbuild www/consent-demo.js --bundle --format=iife --minify --log-level=warning --outfile=www/vendor/consent-demo.js

@@ -1,13 +1,19 @@
 // Prints the size of the built tag (loader + JS glue + wasm), raw and gzipped, and fails when
 // the gzipped total is over the budget. The budget lives in one place: package.json
 // "adtag.sizeBudgetGzipBytes". Size is deterministic, so this check runs in `npm test`.
+//   node scripts/size.mjs pkg/adtag.<hash>.js pkg/adtag_bg.<hash>.wasm   (as scripts/build.sh names them)
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
+const [glue, wasm] = process.argv.slice(2);
+if (!glue || !wasm) {
+  console.error('size: usage: node scripts/size.mjs pkg/<glue>.js pkg/<wasm>.wasm');
+  process.exit(2);
+}
 const parts = [
   ['loader', 'www/adtag.js'],
-  ['glue', 'www/pkg/adtag.js'],
-  ['wasm', 'www/pkg/adtag_bg.wasm'],
+  ['glue', `www/${glue}`],
+  ['wasm', `www/${wasm}`],
 ];
 const budget = JSON.parse(readFileSync('package.json', 'utf8')).adtag.sizeBudgetGzipBytes;
 
@@ -21,9 +27,9 @@ const rows = parts.map(([name, file]) => {
   return [name, file, bytes.length, zipped];
 });
 const pad = (v, n) => String(v).padStart(n);
-console.log('part    file                       raw bytes   gzip -9');
-for (const [name, file, r, z] of rows) console.log(`${name.padEnd(8)}${file.padEnd(26)}${pad(r, 10)}${pad(z, 10)}`);
-console.log(`${'total'.padEnd(34)}${pad(raw, 10)}${pad(gz, 10)}   budget ${budget} (gzip)`);
+console.log('part    file                                   raw bytes   gzip -9');
+for (const [name, file, r, z] of rows) console.log(`${name.padEnd(8)}${file.padEnd(38)}${pad(r, 10)}${pad(z, 10)}`);
+console.log(`${'total'.padEnd(46)}${pad(raw, 10)}${pad(gz, 10)}   budget ${budget} (gzip)`);
 if (gz > budget) {
   console.error(`size: the tag is ${gz} bytes gzipped, over the budget of ${budget} (package.json adtag.sizeBudgetGzipBytes)`);
   process.exit(1);

@@ -32,8 +32,6 @@ test.describe('static files', () => {
     ['/landing.html', 'text/html', 'no-cache'],
     ['/demo.css', 'text/css', 'no-cache'],
     ['/adtag.js', 'text/javascript', 'public, max-age=300'],
-    ['/pkg/adtag.js', 'text/javascript', 'no-cache'],
-    ['/pkg/adtag_bg.wasm', 'application/wasm', 'no-cache'],
   ]) {
     test(`${file} is served as ${type}, ${cache}, to any origin`, async ({ request }) => {
       const res = await request.get(file);
