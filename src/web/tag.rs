@@ -73,8 +73,9 @@ pub type Later = fn(&mut Tag, u32);
 static TAG: Local<RefCell<Option<Tag>>> = Local::new(RefCell::new(None));
 /// Work waiting for the tag: queued while another piece runs, run in order right after.
 static QUEUE: Local<RefCell<Vec<Work>>> = Local::new(RefCell::new(Vec::new()));
-/// Work for later tasks (`later`): a function and its argument (a slot id), in order. A task
-/// is asked for exactly while it is not empty; the piece running stays first until it is done.
+/// Work for later tasks (`later`): a function and its argument (a slot id), in order. One task
+/// is outstanding exactly while it is not empty: `next_later` takes the first piece out and
+/// asks for the next task before running it.
 static LATER: Local<RefCell<Vec<(Later, u32)>>> = Local::new(RefCell::new(Vec::new()));
 /// Page events to emit once the current piece of work is done (name, payload).
 static NOTICES: Local<RefCell<Vec<(&'static str, JsValue)>>> = Local::new(RefCell::new(Vec::new()));
