@@ -306,11 +306,27 @@ function initScript() {
     const empty = document.querySelectorAll('[data-adtag-slot][data-adtag-state="empty"]').length;
     if (B.frames.filter((f) => f.load != null).length + empty >= expect) done(true);
   }
+  // adtag's frame document (adtag-frame.html) is a cross-origin relay: its own load event comes
+  // before the ad is even shown (the tag sends the creative once it has loaded). The creative's
+  // load is the relay's {adtag: "loaded"} message to this window, from that frame.
+  const relays = [];
+  const isRelay = (f) => /\/adtag-frame\.html([?#]|$)/.test(f.getAttribute('src') || '');
+  addEventListener('message', (e) => {
+    const d = e.data;
+    if (!d || d.adtag !== 'loaded') return;
+    for (const [frame, rec] of relays) {
+      if (rec.load == null && frame.contentWindow === e.source) {
+        rec.load = now();
+        check();
+      }
+    }
+  });
   function track(frame, slot, depth) {
     if (seen.has(frame)) return;
     seen.add(frame);
     const rec = { slot, depth, dom: now(), load: null };
     B.frames.push(rec);
+    if (isRelay(frame)) return void relays.push([frame, rec]);
     frame.addEventListener('load', () => {
       if (rec.load == null && isCreative(frame)) {
         rec.load = now();
