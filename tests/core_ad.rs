@@ -458,7 +458,7 @@ fn srcdoc_is_the_creative_under_a_reset_head() {
 
 #[test]
 fn srcdoc_carries_no_click_url_and_no_script_of_the_tag() {
-    // Clicks are taken by www/adtag-frame.html, out of the creative's reach: nothing in the
+    // Clicks are taken by the frame document (src/frame.html), out of the creative's reach: nothing in the
     // creative's own document for it to read or trigger.
     let p = plan("a", "<div>ad", 300, 250, Some("https://adv.example/land?a=1&b=2"));
     let doc = ad::srcdoc(&p);

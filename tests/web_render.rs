@@ -1,7 +1,7 @@
 #![cfg(target_arch = "wasm32")]
 //! Slot discovery and rendering in a real DOM (`adtag::web::slots`, `adtag::web::render`):
 //! which slots the tag finds, the box they keep while the ad loads, the sandboxed frame of the
-//! tag's own (www/adtag-frame.html, here from a `data:` URL of the same file) the creative lands in,
+//! tag's own (src/frame.html, here from a `data:` URL of the same file) the creative lands in,
 //! and what an empty slot does to the page. Sizes are measured by the browser's layout
 //! (`offsetWidth`/`offsetHeight`), as the visitor sees them.
 
@@ -24,7 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// names the same URL.
 fn frame_url() -> String {
     thread_local!(static URL: String = {
-        let html = include_str!("../www/adtag-frame.html");
+        let html = include_str!("../src/frame.html");
         let make = js_sys::Function::new_with_args(
             "html",
             "return URL.createObjectURL(new Blob([html], {type: 'text/html'}))",

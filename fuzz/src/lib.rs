@@ -236,7 +236,7 @@ pub fn ad_answer(data: &[u8]) {
     }
 
     // The creative's document: the tag's own part (everything but the creative) holds no
-    // script at all (clicks are taken by the frame document, www/adtag-frame.html).
+    // script at all (clicks are taken by the frame document, src/frame.html).
     let doc = srcdoc(&plan);
     let own = &doc[..doc.len() - plan.html.len() - "</body></html>".len()];
     assert!(!own.to_ascii_lowercase().contains("<script"), "{own:?}");

@@ -412,7 +412,7 @@ pub fn render_plan_with(
 /// origins: the page can't read them, nor they the page) nor `allow-top-navigation`.
 pub const SANDBOX: &str = "allow-scripts allow-popups allow-popups-to-escape-sandbox";
 
-/// The tag's frame document, a static file beside the loader (`www/adtag-frame.html`).
+/// The tag's frame document, a static file beside the loader (`www/adtag-frame.html`, minified from `src/frame.html` by the build).
 pub const FRAME_FILE: &str = "adtag-frame.html";
 
 /// Where the ad frame document is: `adtag-frame.html` in the directory of the tag's script URL

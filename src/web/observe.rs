@@ -147,7 +147,7 @@ fn update_view(t: &mut Tag, id: u32, ratio: Option<f64>) {
     tag::notify("impressionViewable", object(&[("slot", name.into()), ("ad", ad.into())]));
 }
 
-/// A message from a slot's frame (www/adtag-frame.html): `{adtag: "loaded", token}` once the
+/// A message from a slot's frame (src/frame.html, served minified as adtag-frame.html): `{adtag: "loaded", token}` once the
 /// creative's frame loaded (→ `slotOnload`, once per ad), `{adtag: "click", token}` when the
 /// visitor clicked the ad (→ `ad_click` and `adClick`). It counts only when the browser
 /// vouches for it (`isTrusted`: not an event the page dispatched), it comes from the very

@@ -7,7 +7,7 @@
 //! scripts are blocked on a strict-CSP page) and the page can read its markup. `adtag-frame.html`
 //! is cross-origin to the page (and opaque, being sandboxed without `allow-same-origin`), so
 //! neither holds; it renders the creative one frame deeper and takes the visitor's clicks on
-//! a layer the creative can't reach. See www/adtag-frame.html for the messages it exchanges.
+//! a layer the creative can't reach. See src/frame.html (served minified as `adtag-frame.html`) for the messages it exchanges.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
