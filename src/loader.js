@@ -63,7 +63,10 @@
     var wasmUrl = new URL(ADTAG_WASM, pkg);
     var get = function () { return fetch(wasmUrl, { credentials: 'omit', priority: 'low' }); };
     var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
-    import(new URL(ADTAG_GLUE, pkg).href)
+    // The glue is asked for in the next task: each request costs the main thread a few
+    // milliseconds (more on a slow phone), and the loader's own task stays short.
+    tick()
+      .then(function () { return import(new URL(ADTAG_GLUE, pkg).href); })
       .then(function (m) {
         return m.default({ module_or_path: wasm }).then(tick).then(function () { return m; });
       })
