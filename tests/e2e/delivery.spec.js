@@ -276,44 +276,10 @@ test.describe('nothing lost', () => {
       .toBe(heldIds.length);
   });
 
-  // No trusted hide lets a page live on hidden in headless Chromium (see hidePage): bringing
-  // another tab to the front, window.open, a minimized window, lifecycle states and a headful
-  // browser without a window manager all leave it "visible", and the tag ignores the
-  // synthetic visibilitychange this test used. Leaving fires visibilitychange and pagehide
-  // back to back, with no moment in between to record an event in. The rule (events recorded
-  // while hidden go out at pagehide) lives in src/web/observe.rs, and no other test covers it
-  // yet: it needs a browser test (tests/web_*.rs) that drives observe's handlers directly.
-  test.fixme('events recorded while the page is hidden go out at pagehide', async ({ page, context }) => {
-    // The first batch hangs, so nothing else leaves before the page does.
-    let release;
-    const held = new Promise((r) => (release = r));
-    let first = true;
-    await context.route('**/v1/events', async (route) => {
-      if (first) {
-        first = false;
-        await held;
-        return route.fulfill({ status: 204, headers: CORS }).catch(() => {});
-      }
-      return route.continue();
-    });
-    const rec = recordRequests(context);
-    await openAt(page, `${SITE}/a.html`, { slots: ['x'] });
-    await waitForSlots(page, 1);
-    await expect.poll(() => rec.eventPosts.length, { message: 'the first batch in flight' }).toBe(1);
-    await hidePage(page);
-    await expect.poll(() => ofType(rec.events, 'session_end').length).toBe(1);
-    const uid = ofType(rec.events, 'session_end')[0].uid;
-
-    // A click while hidden (the visitor clicks the ad in a tab it sees as background).
-    await page.evaluate(() => window.adtag.on('adClick', () => (window.__clicked = true)));
-    const opened = context.waitForEvent('page');
-    await page.frameLocator('[data-adtag-slot="x"] iframe').locator('body').click();
-    await opened;
-    await expect.poll(() => page.evaluate(() => window.__clicked === true)).toBe(true);
-    await openAt(page, `${ORIGIN}/elsewhere.html`, { tag: '', slots: [] }); // pagehide
-    release();
-    await expect.poll(() => ofType(stored(uid), 'ad_click').length, { message: 'the ad_click at the collector' }).toBe(1);
-  });
+  // Events recorded while the page is hidden go out at pagehide: no trusted hide lets a page
+  // live on hidden in headless Chromium under Playwright (see hidePage), so that rule is proven
+  // over WebDriver, where another tab in front hides the page (tests/wd/scenarios.js, "an ad
+  // shown while the tab is hidden is counted when the page is left, still hidden").
 
   test('a 5xx answer is retried, a 4xx answer is not, and the refused events leave the store', async ({ page, context }) => {
     const posts = [];

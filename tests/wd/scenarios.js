@@ -9,7 +9,7 @@
 // browser of its own (e.g. {gpc: true}).
 const assert = require('assert/strict');
 const { sleep } = require('./webdriver');
-const { AD_NETWORK, KIDS, PUBLISHER, QUIET_MS, poll, assertSafeSandbox } = require('./harness');
+const { AD_NETWORK, KIDS, NEWS, PUBLISHER, QUIET_MS, poll, assertSafeSandbox } = require('./harness');
 
 const UID = `v${PUBLISHER}`;
 const SID = `sid${PUBLISHER}`;
@@ -168,6 +168,47 @@ const scenarios = [
       const end = await ctx.event('session_end', url);
       assert.ok(Number.isInteger(end.duration_ms) && end.duration_ms > 1000, `session_end duration_ms ${end.duration_ms}`);
       assert.equal(end.sid, view.sid);
+    },
+  },
+  {
+    name: 'an ad shown while the tab is hidden is counted when the page is left, still hidden',
+    // Another tab in front hides this one with a trusted visibilitychange in Chromium and
+    // Firefox; WebKit's MiniBrowser keeps a tab opened over it "visible".
+    engines: ['chromium', 'firefox'],
+    async run(ctx) {
+      const main = await ctx.s.windowHandle();
+      const url = await ctx.open();
+      assert.equal((await ctx.slot('top')).state, 'rendered');
+      await ctx.event('ad_impression', url);
+      // A page without the tag: nothing there could send what the hidden page left behind.
+      const away = ctx.page('<!doctype html><title>away</title><link rel="icon" href="data:,">');
+      // In 1.5 s, when the tab is behind another: a new ad for the slot, and the page leaves at
+      // once when it is shown (before the tag's batching delay, which a hidden tab's timers
+      // stretch to a second or more), so only pagehide can send its impression now.
+      await ctx.s.execute((away) => {
+        window.adtag.on('slotRenderEnded', (e) => {
+          if (window.__refreshed && !e.isEmpty) location.href = away + '?seen=' + window.__seen;
+        });
+        setTimeout(() => {
+          window.__seen = document.visibilityState;
+          window.__refreshed = true;
+          window.adtag.refresh(['top']);
+        }, 1500);
+      }, away);
+      const other = await ctx.s.cmd('POST', '/window/new', { type: 'tab' });
+      await ctx.s.switchToWindow(other.handle);
+      await ctx.s.navigate(`${NEWS}/blank.html`);
+      const end = await ctx.event('session_end', url);
+      const second = await poll('the second ad_impression (shown while hidden) at the collector', () => {
+        const shown = ctx.since(0).filter((e) => e.type === 'ad_impression' && e.page.startsWith(url));
+        return shown.length >= 2 && shown[1];
+      });
+      assert.ok(second.ts > end.ts, `the impression was recorded after the tab was hidden (${second.ts} > ${end.ts})`);
+      assert.equal(second.sid, end.sid);
+      await ctx.s.closeWindow();
+      await ctx.s.switchToWindow(main);
+      // The refresh ran while the tab was hidden, and the page left before it was shown again.
+      assert.equal(await ctx.s.execute(() => location.href), away + '?seen=hidden', 'the hidden page left by itself');
     },
   },
   {
