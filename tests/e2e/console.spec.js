@@ -179,13 +179,16 @@ test.describe('publisher console', () => {
     await page.goto(`${ORIGIN}/index.html?adtag_debug=1`);
     await waitForSlots(page, 4);
     await page.evaluate(() => document.querySelector('[data-adtag-slot="inline"]').scrollIntoView());
+    // (The console loads after the tag: null until its box for the slot is there.)
     const where = () => page.evaluate(() => {
       const slot = document.querySelector('[data-adtag-slot="inline"]').getBoundingClientRect();
-      const box = [...document.querySelector('adtag-console').shadowRoot.querySelectorAll('.box')]
-        .find((b) => b.textContent.startsWith('inline ·')).getBoundingClientRect();
+      const root = document.querySelector('adtag-console');
+      const found = root && root.shadowRoot && [...root.shadowRoot.querySelectorAll('.box')].find((b) => b.textContent.startsWith('inline ·'));
+      if (!found) return null;
+      const box = found.getBoundingClientRect();
       return [Math.round(box.left - slot.left), Math.round(box.top - slot.top), Math.round(box.width - slot.width), Math.round(box.height - slot.height)];
     });
-    await expect.poll(where).toEqual([0, 0, 0, 0]);
+    await expect.poll(where, { timeout: 10_000 }).toEqual([0, 0, 0, 0]);
   });
 
   // The child-directed page (meta tag) and the consent page (a TCF CMP): other signals, other words.
