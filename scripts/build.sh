@@ -29,7 +29,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # their smaller implementations where there is a choice (sorting, searching); ~0.2 KB gz.
 # -Zcross-crate-inline-threshold=always: every function of every crate (core, alloc,
 # wasm-bindgen, ours) is compiled where it is used, as if marked #[inline], so that LLVM
-# decides each call with the body in view: about 1.8 KB gz off the wasm. (rustc's MIR inliner,
+# decides each call with the body in view: about 3.5 KB gz off the wasm. (rustc's MIR inliner,
 # off at opt-level "z", measured ~1.6 KB on its own, and larger together with this.)
 release_rustflags=(-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
   -Ctarget-feature=-reference-types -Zcross-crate-inline-threshold=always)
