@@ -59,7 +59,7 @@
       for (var k in extra) e[k] = extra[k];
       events.push(e);
     }
-    ev('page_view');
+    ev('page_view', { visits: 1 }); // the collector asks every page_view for its visit count
     var page = location.origin + location.pathname;
     return Promise.all(slots.map(function (s) {
       var q = '?pub=' + pub + '&slot=' + encodeURIComponent(s.name) + '&size=' + s.w + 'x' + s.h +
