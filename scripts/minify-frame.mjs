@@ -8,10 +8,16 @@ const require = createRequire(import.meta.url);
 const esbuild = require('esbuild');
 const [src = 'src/frame.html', out = 'www/adtag-frame.html'] = process.argv.slice(2);
 
-let html = fs.readFileSync(src, 'utf8').replace(/<!--[\s\S]*?-->\s*/g, '');
 const min = (code, loader) => esbuild.transformSync(code, { loader, minify: true, legalComments: 'none' }).code.trim();
-html = html.replace(/(<script>)([\s\S]*?)(<\/script>)/g, (_, a, code, b) => a + min(code, 'js') + b);
-html = html.replace(/(<style>)([\s\S]*?)(<\/style>)/g, (_, a, css, b) => a + min(css, 'css') + b);
-html = html.replace(/>\s+</g, '><').trim() + '\n';
+// Markup between tags loses its comments and blank space; a script or style is minified as
+// code, never touched as markup.
+const html = fs.readFileSync(src, 'utf8')
+  .split(/(<script>[\s\S]*?<\/script>|<style>[\s\S]*?<\/style>)/)
+  .map((part, i) => {
+    if (i % 2 == 0) return part.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><').trim();
+    const [, tag, body] = /^<(script|style)>([\s\S]*)<\/\1>$/.exec(part);
+    return `<${tag}>${min(body, tag == 'script' ? 'js' : 'css')}</${tag}>`;
+  })
+  .join('') + '\n';
 if (!/<script>[^<]+<\/script>/.test(html)) throw new Error('minify-frame: no script left in ' + out);
 fs.writeFileSync(out, html);
