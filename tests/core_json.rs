@@ -3,37 +3,27 @@
 use adtag::core::json::{self, JsonError, MAX_DEPTH, Value};
 use proptest::prelude::*;
 
-fn s(v: &str) -> Value {
-    Value::Str(v.to_string())
-}
+mod json_cases;
+use json_cases::s;
 
 #[test]
 fn scalars() {
-    let cases: &[(&str, Value)] = &[
-        ("null", Value::Null),
-        ("true", Value::Bool(true)),
-        ("false", Value::Bool(false)),
-        ("0", Value::Int(0)),
-        ("-0", Value::Int(0)),
-        ("42", Value::Int(42)),
-        ("-42", Value::Int(-42)),
+    // The core's own answers where the browser's reader differs (src/web/json.rs): integers
+    // past 2^53, and whole numbers written as floats.
+    let own: &[(&str, Value)] = &[
         ("9223372036854775807", Value::Int(i64::MAX)),
         ("-9223372036854775808", Value::Int(i64::MIN)),
         ("9223372036854775808", Value::Float),
         ("-9223372036854775809", Value::Float),
         ("123456789012345678901234567890", Value::Float),
-        ("1.5", Value::Float),
         ("300.0", Value::Float),
         ("1e3", Value::Float),
         ("1E+3", Value::Float),
-        ("-1.25e-7", Value::Float),
         ("0.0", Value::Float),
-        ("\"\"", s("")),
-        ("\"abc\"", s("abc")),
-        (" \t\r\n 7 \n", Value::Int(7)),
     ];
+    let cases = json_cases::scalars().into_iter().chain(own.iter().cloned());
     for (input, want) in cases {
-        assert_eq!(json::parse(input).as_ref(), Ok(want), "{input:?}");
+        assert_eq!(json::parse(input), Ok(want), "{input:?}");
     }
 }
 

@@ -44,7 +44,7 @@ fn tcdata_of_the_wrong_shape_reads_as_nothing_given() {
 
 #[wasm_bindgen_test]
 fn tcdata_with_a_throwing_getter_or_proxy_is_malformed() {
-    for hostile in [
+    let hostile = [
         // A consent getter that throws.
         "{ eventStatus: 'tcloaded', purpose: { get consents() { throw new Error('cmp'); } } }",
         // The restriction of our vendor throws: not "no restriction".
@@ -53,9 +53,8 @@ fn tcdata_with_a_throwing_getter_or_proxy_is_malformed() {
         "{ get eventStatus() { throw undefined; } }",
         // A proxy that throws on every read.
         "new Proxy({}, { get() { throw new Error('proxy'); } })",
-    ] {
-        assert_eq!(tcf(&js(hostile), Some(42)), JsValue::FALSE, "{hostile}");
-    }
+    ];
+    each_is_malformed(&hostile, |d| tcf(d, Some(42)));
 }
 
 #[wasm_bindgen_test]
@@ -93,13 +92,20 @@ fn gpp_not_ready_is_no_answer_and_unreadable_sections_are_null() {
 
 #[wasm_bindgen_test]
 fn gpp_with_a_throwing_getter_or_proxy_is_malformed() {
-    for hostile in [
+    let hostile = [
         "{ pingData: { signalStatus: 'ready', applicableSections: [7], parsedSections: { usnat: { get SaleOptOut() { throw 1; } } } } }",
         "{ pingData: { signalStatus: 'ready', applicableSections: [2], parsedSections: { tcfeuv2: { get PurposeConsents() { throw 1; } } } } }",
         "{ pingData: new Proxy({}, { get() { throw 1; } }) }",
         "{ get pingData() { throw 1; } }",
-    ] {
-        assert_eq!(gpp(&js(hostile), Some(42)), JsValue::FALSE, "{hostile}");
+    ];
+    each_is_malformed(&hostile, |d| gpp(d, Some(42)));
+}
+
+/// Each answer (JS source), read by `read`, is malformed: `false`, which the tag takes as no
+/// answer at all (not allowed), never as an answer with fields missing.
+fn each_is_malformed(answers: &[&str], read: impl Fn(&JsValue) -> JsValue) {
+    for answer in answers {
+        assert_eq!(read(&js(answer)), JsValue::FALSE, "{answer}");
     }
 }
 

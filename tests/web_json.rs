@@ -6,6 +6,7 @@
 //! core refuses and `JSON.parse` takes (lone surrogates, nesting past `MAX_DEPTH`).
 
 mod common;
+mod json_cases;
 
 use adtag::core::ad::{self, AdError, SlotSize};
 use adtag::core::json::{self, MAX_DEPTH, Value};
@@ -13,15 +14,12 @@ use adtag::core::site_list::{self, ListError};
 use adtag::core::targeting::{self, Problem, Source};
 use adtag::web::json::parse;
 use common::*;
+use json_cases::s;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn s(v: &str) -> Value {
-    Value::Str(v.to_owned())
-}
 
 fn obj(members: &[(&str, Value)]) -> Value {
     Value::Obj(members.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
@@ -35,22 +33,7 @@ fn agree(text: &str, want: Option<Value>) {
 
 #[wasm_bindgen_test]
 fn scalars_as_the_core_reads_them() {
-    let cases = [
-        ("null", Value::Null),
-        ("true", Value::Bool(true)),
-        ("false", Value::Bool(false)),
-        ("0", Value::Int(0)),
-        ("-0", Value::Int(0)),
-        ("42", Value::Int(42)),
-        ("-42", Value::Int(-42)),
-        ("9007199254740991", Value::Int(9_007_199_254_740_991)),
-        ("-9007199254740991", Value::Int(-9_007_199_254_740_991)),
-        ("1.5", Value::Float),
-        ("-1.25e-7", Value::Float),
-        ("\"\"", s("")),
-        (" \t\r\n 7 \n", Value::Int(7)),
-    ];
-    for (text, want) in cases {
+    for (text, want) in json_cases::scalars() {
         agree(text, Some(want));
     }
 }

@@ -15,7 +15,7 @@ use crate::web::local::Local;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 
-/// Kinds 0..=7 are the page's events (`observe::event`), 8..=11 the consent platforms'
+/// Kinds 0..=7 are the page's events (`observe::event`), 8..=10 the consent platforms'
 /// answers (`consent::answer`).
 pub const CONSENT: u32 = 8;
 /// The first id of a one-shot callback.
