@@ -81,8 +81,17 @@ impl Measure {
         let random = || page::random16(page.window).map(|r| ids::hex_id(&r));
         let now = epoch_ms();
 
+        // Every read before any write: a write drops the browser's copy of the page's cookies,
+        // and each read after one waits on the browser's cookie store (several milliseconds
+        // on a slow phone, in the same task).
         let uid_name = cat(&["v", publisher]);
-        let uid = match jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v)) {
+        let sid_cookie = cat(&["sid", publisher]);
+        let fr_name = cat(&["fr", publisher]);
+        let stored_uid = jar.read(&permit, &uid_name).filter(|v| ids::is_hex_id(v));
+        let existing = jar.read(&permit, &sid_cookie).and_then(|v| Session::from_cookie_value(&v, now));
+        let stored_visits = jar.read(&permit, &fr_name);
+
+        let uid = match stored_uid {
             Some(uid) => uid,
             None => {
                 // A new identifier (the visitor cleared the tag's cookies but not
@@ -92,15 +101,10 @@ impl Measure {
                 random()?
             }
         };
-        jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
-
-        let sid_cookie = cat(&["sid", publisher]);
-        let existing = jar.read(&permit, &sid_cookie).and_then(|v| Session::from_cookie_value(&v, now));
         let (session, new_session) = session::continue_or_start(existing, now, random()?);
+        let visits = session::next_visit_count(stored_visits.as_deref(), new_session);
+        jar.write(&permit, &uid_name, &uid, session::UID_MAX_AGE_SECS);
         jar.write(&permit, &sid_cookie, session.to_cookie_value(), session::SID_MAX_AGE_SECS);
-
-        let fr_name = cat(&["fr", publisher]);
-        let visits = session::next_visit_count(jar.read(&permit, &fr_name).as_deref(), new_session);
         jar.write(&permit, &fr_name, &events::decimal(visits.into()), session::FREQ_MAX_AGE_SECS);
 
         let mut outbox = Outbox::new();
