@@ -73,7 +73,12 @@ static LOCATOR: Local<RefCell<Option<(JsValue, String)>>> = Local::new(RefCell::
 /// (`consentPlatforms`) are waited for even before they appear. Each answer or timeout later
 /// updates the decision. Then it keeps looking (every `POLL_MS`, and before anything is
 /// collected: `look_again`), so that a platform loaded late rules from when it appears.
-pub fn start(t: &mut Tag) {
+///
+/// In two tasks: `declare` (the platforms the config declares are waited for from then on, so
+/// that no decision is made without them even if the list answers before `start`), then
+/// `start` (the page's platforms asked: those that answer at once are taken in in the same
+/// task, a decision each).
+pub fn declare(t: &mut Tag) {
     set_vendor(t.signals.tcf_vendor_id);
     for i in [TCF, GPP, USP] {
         if declared(t, i) {
@@ -81,6 +86,10 @@ pub fn start(t: &mut Tag) {
             set_pending(t, i);
         }
     }
+}
+
+/// See `declare`.
+pub fn start(t: &mut Tag) {
     look_again(t);
     poll();
 }

@@ -253,11 +253,20 @@ pub fn start(script: &Element) -> Result<(), StartError> {
 }
 
 /// The start's second task: the signals that cost the browser a round to its cookie store or
-/// a look through the page, the consent platforms and the child-directed list.
+/// a look through the page, and the child-directed list; the consent platforms in the next.
 fn begin(t: &mut Tag, _: u32) {
     t.signals.opt_out_cookie = decide::opted_out(&t.document, &t.config.opt_out_cookie);
     t.signals.child_meta = page::child_meta(&t.document);
     t.signals.gpc = page::gpc(&t.window);
-    consent::start(t);
+    consent::declare(t);
     decide::fetch_site_list(&t.list_url);
+    later(begin_consent, 0);
+}
+
+/// The start's third task: the page's consent platforms asked, and the answers of those that
+/// answer at once (a decision each, each with a cookie read) taken in. The list may answer
+/// before it, but no decision is made without the platforms: the declared ones are waited for
+/// since `begin`, and `decide_again` looks for the page's before it decides.
+fn begin_consent(t: &mut Tag, _: u32) {
+    consent::start(t);
 }
