@@ -56,16 +56,20 @@
         list[1].catch(function () { /* the wasm reports it */ });
       }
     } catch (_) { /* no early list: the wasm asks itself */ }
-    // The wasm compiles while it streams in, from here, whether or not the glue has arrived
-    // (a server sending the wrong MIME type gets the glue's own fallback). The list and the
-    // wasm ask for low priority (a fetch() is high by default): they never go before the
-    // page's own images and scripts, its LCP image above all.
+    // The wasm compiles while it streams in, whether or not the glue has arrived (a server
+    // sending the wrong MIME type gets the glue's own fallback). The list and the wasm ask for
+    // low priority (a fetch() is high by default): they never go before the page's own images
+    // and scripts, its LCP image above all. Each request costs the main thread a few
+    // milliseconds (tens on a slow phone): the list goes out in the loader's own task, the
+    // wasm in the next, the glue in the one after.
     var wasmUrl = new URL(ADTAG_WASM, pkg);
     var get = function () { return fetch(wasmUrl, { credentials: 'omit', priority: 'low' }); };
-    var wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
-    // The glue is asked for in the next task: each request costs the main thread a few
-    // milliseconds (more on a slow phone), and the loader's own task stays short.
+    var wasm;
     tick()
+      .then(function () {
+        wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
+      })
+      .then(tick)
       .then(function () { return import(new URL(ADTAG_GLUE, pkg).href); })
       .then(function (m) {
         return m.default({ module_or_path: wasm }).then(tick).then(function () { return m; });
