@@ -121,11 +121,17 @@ test.describe('consent that comes late, changes or races', () => {
 
   test('a TCF CMP declared in the config (consentPlatforms) is waited for: nothing is collected before it answers', async ({ page, context }) => {
     const rec = recordRequests(page);
-    const head = `<script>window.adtag = window.adtag || { cmd: [] }; window.adtag.config = { consentPlatforms: ['tcf'] };</script>`;
+    // Every decision the page is told: none may allow collection, not even one made from the
+    // list's answer before the tag has looked for the page's platforms.
+    const head = `<script>window.adtag = window.adtag || { cmd: [] }; window.adtag.config = { consentPlatforms: ['tcf'] };
+      window.__decisions = []; window.adtag.cmd.push(() => window.adtag.on('decision', (d) => window.__decisions.push(d.collect)));</script>`;
     await openTestPage(page, { head, tag: tagScript({ 'data-publisher': PUBLISHER, 'data-tcf-vendor-id': '42' }), slots: ['a'] }, NEWS);
     await waitForSlots(page, 1);
     const d = await page.evaluate(() => window.adtag.decision());
     expect(d.collect).toBe(false);
+    const told = await page.evaluate(() => window.__decisions);
+    expect(told.length, 'decisions the page was told').toBeGreaterThan(0);
+    expect(told, 'collect in each decision the page was told').not.toContain(true);
     expect(d.reasons.some((r) => r.startsWith('tcf-'))).toBe(true);
     expect(rec.ads[0].params.gdpr, 'gdpr on the ad request while TCF is awaited').toBe('1');
     await page.waitForTimeout(QUIET_MS);
