@@ -68,6 +68,9 @@
     tick()
       .then(function () {
         wasm = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(get()).catch(get) : get();
+        // Handled here too: when the glue fails as well, nothing else would take its failure
+        // (the page would see an unhandled rejection).
+        wasm.catch(function () { /* reported through the glue, or "could not load" */ });
       })
       .then(tick)
       .then(function () { return import(new URL(ADTAG_GLUE, pkg).href); })

@@ -67,3 +67,19 @@ test('a list or ad answer that never ends is cut off just past its size limit: c
     await new Promise((r) => server.close(r));
   }
 });
+
+test('the tag\'s files unreachable (network down): one console line, no error or unhandled rejection in the page', async ({ page }) => {
+  await page.route('**/pkg/**', (r) => r.abort('internetdisconnected'));
+  await page.addInitScript(() => {
+    window.__rejections = [];
+    window.addEventListener('unhandledrejection', (e) => window.__rejections.push(String(e.reason)));
+  });
+  const lines = [];
+  page.on('console', (m) => { if (m.type() === 'error' && m.text().startsWith('adtag')) lines.push(m.text()); });
+  await openTestPage(page, { slots: ['a'] });
+  await expect.poll(() => lines.length).toBeGreaterThan(0);
+  await page.waitForTimeout(500);
+  expect(lines.length, lines.join('\n')).toBe(1);
+  expect(lines[0]).toMatch(/^adtag: could not load/);
+  expect(await page.evaluate(() => window.__rejections), 'unhandled rejections in the page').toEqual([]);
+});
