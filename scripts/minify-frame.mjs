@@ -19,5 +19,5 @@ const html = fs.readFileSync(src, 'utf8')
     return `<${tag}>${min(body, tag == 'script' ? 'js' : 'css')}</${tag}>`;
   })
   .join('') + '\n';
-if (!/<script>[^<]+<\/script>/.test(html)) throw new Error('minify-frame: no script left in ' + out);
+if (!/<script>[\s\S]*\S[\s\S]*<\/script>/.test(html)) throw new Error('minify-frame: no script left in ' + out);
 fs.writeFileSync(out, html);

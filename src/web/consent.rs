@@ -79,7 +79,6 @@ static LOCATOR: Local<RefCell<Option<(JsValue, String)>>> = Local::new(RefCell::
 /// `start` (the page's platforms asked: those that answer at once are taken in in the same
 /// task, a decision each).
 pub fn declare(t: &mut Tag) {
-    set_vendor(t.signals.tcf_vendor_id);
     for i in [TCF, GPP, USP] {
         if declared(t, i) {
             t.consent.found[i] = true;
