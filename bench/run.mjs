@@ -479,6 +479,16 @@ function summarize(side, { complete, data, requests }, tagFiles, errors) {
   const fcp = data.fcp ?? 0;
   const tasks = data.longtasks;
   const tagLoafs = data.loafs.filter((l) => l.scripts.some((s) => isTag(s.url)));
+  const runs = data.loafs.flatMap((l) => l.scripts.filter((s) => isTag(s.url) && s.start != null));
+  const within = (t, at) => at >= t.start && at <= t.start + t.duration;
+  const tagTasks = tasks
+    .filter((t) => runs.some((s) => s.start < t.start + t.duration && s.start + s.duration > t.start))
+    .map((t) => ({
+      start: Math.round(t.start), duration: Math.round(t.duration),
+      frame: data.frames.some((f) => within(t, f.dom)),
+      scripts: runs.filter((s) => s.start < t.start + t.duration && s.start + s.duration > t.start)
+        .map((s) => `${s.invoker} ${Math.round(s.duration)} ms`),
+    }));
   const network = requests.filter((r) => !r.cached && !r.url.startsWith('data:'));
   const tagReqs = (rs) => rs.filter((r) => isTag(r.url) || pathOf(r.url) === '/v1/child-directed-sites');
   return {
@@ -500,10 +510,12 @@ function summarize(side, { complete, data, requests }, tagFiles, errors) {
     maxTask: tasks.length ? Math.max(...tasks.map((t) => t.duration)) : 0,
     tagLongFrames: tagLoafs.filter((l) => l.blocking > 0).length,
     // Long tasks (> 50 ms) in which a script of the tag's files ran: the tag's own long tasks.
-    tagLongTasks: (() => {
-      const runs = data.loafs.flatMap((l) => l.scripts.filter((s) => isTag(s.url) && s.start != null));
-      return tasks.filter((t) => runs.some((s) => s.start < t.start + t.duration && s.start + s.duration > t.start)).length;
-    })(),
+    tagLongTasks: tagTasks.length,
+    // Of those, the tasks in which an ad frame was put into the page (the bench's
+    // MutationObserver saw it in that task's microtasks): the browser's making of a child frame,
+    // which no script can split, and which every tag that shows its ads in frames pays.
+    tagFrameTasks: tagTasks.filter((t) => t.frame).length,
+    tagTasks,
     // Which of the tag's callbacks ran in those frames (results.json only).
     tagFrames: tagLoafs.filter((l) => l.blocking > 0).map((l) => ({
       start: Math.round(l.start), duration: Math.round(l.duration), blocking: Math.round(l.blocking),
@@ -625,6 +637,7 @@ function aggregate(samples) {
   for (const k of KEYS) out[k] = median(samples.map((s) => s[k]));
   // Counted over all loads, not a median: "no long task from the tag" is about every load.
   out.tagLongTasksAll = sum(samples.map((s) => s.tagLongTasks || 0));
+  out.tagFrameTasksAll = sum(samples.map((s) => s.tagFrameTasks || 0));
   out.allAdsP25 = quantile(samples.map((s) => s.allAdsLoad), 0.25);
   out.allAdsP75 = quantile(samples.map((s) => s.allAdsLoad), 0.75);
   out.errors = [...new Set(samples.flatMap((s) => s.errors || []))].slice(0, 5);
@@ -670,13 +683,13 @@ function render(r) {
   }
   if (r.cwv) {
     out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling, loopback, median of ${r.config.cwvN} per cell)\n`);
-    out.push('| viewport | page | CLS | LCP ms | long tasks | TBT ms | longest task ms | long tasks with the tag\'s script, all loads | long frames with the tag\'s script | their blocking ms | tag script ms | ads loaded ms |');
-    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push('| viewport | page | CLS | LCP ms | long tasks | TBT ms | longest task ms | long tasks with the tag\'s script, all loads | … in which it made an ad frame | long frames with the tag\'s script | their blocking ms | tag script ms | ads loaded ms |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of r.cwv) {
       for (const side of ['none', ...SIDES]) {
         const s = row[side];
         out.push(`| ${VIEWPORTS[row.viewport].label} | ${SIDE_NAME[side]} | ${num(s.cls, 3)} | ${ms(s.lcp)} | ${num(s.longTasks, 1)} | ${ms(s.tbt)} | ${ms(s.maxTask)} | ` +
-          `${side === 'none' ? '—' : `${s.tagLongTasksAll ?? '—'} in ${s.n}`} | ${side === 'none' ? '—' : num(s.tagLongFrames, 1)} | ${side === 'none' ? '—' : ms(s.tagBlocking)} | ${side === 'none' ? '—' : ms(s.tagScriptMs)} | ${side === 'none' ? '—' : ms(s.allAdsLoad)} |`);
+          `${side === 'none' ? '—' : `${s.tagLongTasksAll ?? '—'} in ${s.n}`} | ${side === 'none' ? '—' : s.tagFrameTasksAll} | ${side === 'none' ? '—' : num(s.tagLongFrames, 1)} | ${side === 'none' ? '—' : ms(s.tagBlocking)} | ${side === 'none' ? '—' : ms(s.tagScriptMs)} | ${side === 'none' ? '—' : ms(s.allAdsLoad)} |`);
       }
     }
     out.push('');
@@ -701,7 +714,7 @@ function render(r) {
     'Prebid.js: core + TCF + US Privacy consent modules + a minimal bidder for the same /v1/ad (bench/adtag-bidder.js), rendered with `pbjs.renderAd` as in its no-ad-server example. ' +
     'Hand-written: bench/handwritten.js, the same decision inputs and requests without wasm (no viewability, no live consent). ' +
     'Floor: three round trips (page → tag → ad) plus the page\'s and the ads\' bytes at the link speed, i.e. a tag of zero bytes that needs no list. ' +
-    'CWV: CLS is the largest session window of layout-shift entries; TBT sums long tasks after FCP; the tag\'s share is from long-animation-frame script attribution (long tasks during which a script from the tag\'s files ran, summed over every load; frames with such a script, their blocking time, and the time in those scripts). An ad is loaded when the frame holding its creative fires load (adtag: its relay frame\'s {adtag: "loaded"} message, sent when the creative\'s own frame has loaded); "ads loaded" counts a slot the tag left empty because no size fits (adtag, the 728x90 on a phone) as done.\n');
+    'CWV: CLS is the largest session window of layout-shift entries; TBT sums long tasks after FCP; the tag\'s share is from long-animation-frame script attribution (long tasks during which a script from the tag\'s files ran, summed over every load, and those of them in which the tag put an ad frame into the page, as the page\'s MutationObserver saw in that task; frames with such a script, their blocking time, and the time in those scripts). An ad is loaded when the frame holding its creative fires load (adtag: its relay frame\'s {adtag: "loaded"} message, sent when the creative\'s own frame has loaded); "ads loaded" counts a slot the tag left empty because no size fits (adtag, the 728x90 on a phone) as done.\n');
   for (const side of SIDES) {
     const inc = (r.speed || []).map((row) => row[side].incomplete).reduce((a, b) => a + b, 0);
     if (inc) out.push(`**Warning:** ${inc} ${SIDE_NAME[side]} samples did not load all 3 ads within ${LOAD_TIMEOUT_MS / 1000} s.\n`);
@@ -798,7 +811,7 @@ async function main() {
         result.cwv.push(row);
         result.samples[`cwv-${viewport}`] = got;
         console.log(`bench: CWV ${viewport}: CLS none ${num(row.none.cls, 3)} adtag ${num(row.adtag.cls, 3)} Prebid ${num(row.prebid.cls, 3)} hand ${num(row.hand.cls, 3)}; ` +
-          `long tasks adtag ${row.adtag.longTasks} (with the tag's script: ${row.adtag.tagLongTasksAll} in ${row.adtag.n} loads)`);
+          `long tasks adtag ${row.adtag.longTasks} (with the tag's script: ${row.adtag.tagLongTasksAll} in ${row.adtag.n} loads, ${row.adtag.tagFrameTasksAll} of them making an ad frame)`);
       }
     }
     if (ONLY.includes('memory')) {
