@@ -20,11 +20,15 @@
     try { c.error('adtag: ' + what + ': ' + (e && e.message || e)); } catch (_) { /* no console */ }
   }
   // Resolves in a later task (scheduler.yield() where the browser has it, else a timer): the
-  // tag starts in a task of its own, not in the one that compiled and instantiated the wasm
-  // (together a long task on a slow phone).
+  // wasm request, the glue and the start each in a task of their own (together a long task on
+  // a slow phone). A hidden page, whose timers run once a second, and a page whose setTimeout
+  // throws get a microtask instead: nobody waits for a paint there, and the tag still starts
+  // (as src/web/dom.js later does).
   function tick() {
     return new Promise(function (r) {
-      try { scheduler.yield().then(r, r); } catch (_) { setTimeout(r); }
+      try { scheduler.yield().then(r, r); } catch (_) {
+        try { if (document.hidden) throw 0; setTimeout(r); } catch (_) { r(); }
+      }
     });
   }
   function run(fn) {

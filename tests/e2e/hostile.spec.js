@@ -66,6 +66,25 @@ test.describe('a page that breaks the browser under the tag', () => {
     await expect.poll(states, { timeout: 10000 }).toEqual(['empty', 'rendered', 'rendered']);
   });
 
+  test('no scheduler.yield and a setTimeout that throws: the tag still starts, fails closed (no request it can\'t time out), and nothing reaches the page', async ({ page }) => {
+    // The loader waits a task between its steps: with neither way to wait, it goes on at once.
+    // Without timers no request of the tag can be bounded: the list counts as unavailable (the
+    // page as child-directed), the ads as failed, and the slots are left empty.
+    const head = `<script>
+      window.scheduler = undefined;
+      window.setTimeout = function () { throw new Error('page timers broken'); };
+    </script>`;
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await openTestPage(page, { head, slots: ['a', 'b'] }, NEWS);
+    const seen = () => page.evaluate(() => [
+      ...[...document.querySelectorAll('[data-adtag-slot]')].map((e) => e.getAttribute('data-adtag-state')),
+      window.adtag && typeof adtag.decision == 'function' && adtag.decision().reasons.join(),
+    ]);
+    await expect.poll(seen, { timeout: 10000 }).toEqual(['empty', 'empty', 'child-directed-list-unavailable']);
+    expect(errors, 'errors thrown into the page').toEqual([]);
+  });
+
   test('a consent withdrawal that arrives while the tag is busy (from the page\'s cookie getter) is not lost', async ({ page, context }) => {
     // The page's document.cookie getter withdraws consent (synchronously, through the CMP)
     // the first time the tag reads cookies while it is measuring.
