@@ -20,16 +20,20 @@
     try { c.error('adtag: ' + what + ': ' + (e && e.message || e)); } catch (_) { /* no console */ }
   }
   // Resolves in a later task (scheduler.yield() where the browser has it, else a timer): the
-  // wasm request, the glue and the start each in a task of their own (together a long task on
-  // a slow phone). A hidden page, whose timers run once a second, and a page whose setTimeout
-  // throws get a microtask instead: nobody waits for a paint there, and the tag still starts
-  // (as src/web/dom.js later does).
+  // wasm request, the glue, the start and the slots each in a task of their own (together a
+  // long task on a slow phone). A hidden page, whose timers run once a second, and a page
+  // whose setTimeout throws get a microtask instead: nobody waits for a paint there, and the
+  // tag still starts (as src/web/dom.js later does).
   function tick() {
     return new Promise(function (r) {
       try { scheduler.yield().then(r, r); } catch (_) {
         try { if (document.hidden) throw 0; setTimeout(r); } catch (_) { r(); }
       }
     });
+  }
+  // The page's API: each call guarded, so that a bug in the tag never reaches the page.
+  function guard(f) {
+    return function (a, b) { try { return f(a, b); } catch (e) { fail('internal error', e); } };
   }
   function run(fn) {
     try { if (typeof fn === 'function') fn(); } catch (e) { fail('a function in adtag.cmd threw', e); }
@@ -82,10 +86,6 @@
         return m.default({ module_or_path: wasm }).then(tick).then(function () { return m; });
       })
       .then(function (m) {
-        // The page's API: each call guarded, so that a bug in the tag never reaches the page.
-        function guard(f) {
-          return function (a, b) { try { return f(a, b); } catch (e) { fail('internal error', e); } };
-        }
         tag.optOut = guard(m.opt_out);
         tag.optIn = guard(m.opt_in);
         tag.decision = guard(m.decision);
@@ -96,26 +96,31 @@
         tag.signals = guard(m.signals);
         tag.slots = guard(m.slots);
         tag.version = m.version();
-        if (m.start(me, list) !== 0) return; // bad config: already reported, the tag does nothing
-        // Functions queued before the tag was ready run now, in order; later pushes run at once.
-        queue.push = function () {
-          for (var i = 0; i < arguments.length; i++) run(arguments[i]);
-          return queue.length;
-        };
-        queue.splice(0).forEach(run);
-        // The publisher console (www/console.js): fetched only when asked for, never on a normal view.
-        var consoleAsked = 0;
-        tag.openConsole = guard(function () {
-          if (consoleAsked++) return;
-          var s = document.createElement('script');
-          s.src = new URL('console.js', me.src).href;
-          s.nonce = me.nonce || ''; // a strict CSP's nonce, as on the tag's own script
-          (document.head || document.documentElement).appendChild(s);
-        });
-        var debug = me.getAttribute('data-debug');
-        if (/[?&]adtag_debug=1(&|$)/.test(location.search) || /^\s*(1|true)?\s*$/i.test(debug)) tag.openConsole();
+        // A bad config is already reported: the tag does nothing. Else the slots, in a task of
+        // their own (see claim in src/web/tag.rs), then the functions queued before the tag
+        // was ready, which find them.
+        if (m.start(me, list) === 0) return tick().then(function () { m.claim(); ready(); });
       })
       .catch(function (e) { fail('could not load', e); });
+    // Functions queued before the tag was ready run now, in order; later pushes run at once.
+    function ready() {
+      queue.push = function () {
+        for (var i = 0; i < arguments.length; i++) run(arguments[i]);
+        return queue.length;
+      };
+      queue.splice(0).forEach(run);
+      // The publisher console (www/console.js): fetched only when asked for, never on a normal view.
+      var consoleAsked = 0;
+      tag.openConsole = guard(function () {
+        if (consoleAsked++) return;
+        var s = document.createElement('script');
+        s.src = new URL('console.js', me.src).href;
+        s.nonce = me.nonce || ''; // a strict CSP's nonce, as on the tag's own script
+        (document.head || document.documentElement).appendChild(s);
+      });
+      var debug = me.getAttribute('data-debug');
+      if (/[?&]adtag_debug=1(&|$)/.test(location.search) || /^\s*(1|true)?\s*$/i.test(debug)) tag.openConsole();
+    }
   } catch (e) {
     fail('could not start', e);
   }

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 /// Starts the tag from its script element. 0 = started; 1 = bad config (reported);
 /// 2 = no page; 3 = already started. `list` is the site-list request the loader started at
 /// once, `[url, Promise<Response>, AbortController]` (or undefined): used when its URL is the
-/// one the tag asks for.
+/// one the tag asks for. The loader calls `claim` in the next task.
 #[wasm_bindgen]
 pub fn start(script: JsValue, list: JsValue) -> u32 {
     // A panic aborts the module; the console gets one fixed line (no message formatting).
@@ -28,6 +28,12 @@ pub fn start(script: JsValue, list: JsValue) -> u32 {
         Err(tag::StartError::NoPage) => 2,
         Err(tag::StartError::AlreadyStarted) => 3,
     }
+}
+
+/// The start's second task (`tag::claim`): the page's slots found.
+#[wasm_bindgen]
+pub fn claim() {
+    tag::claim();
 }
 
 /// `adtag.optOut()`.

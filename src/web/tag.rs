@@ -14,10 +14,10 @@
 //! the decision when it runs, never the one of when it was queued, so a refusal that arrives
 //! in between (an opt-out, consent withdrawn) still wins.
 //!
-//! The flow of a page view: `start` reads the config and the synchronous signals and claims
-//! the slots (their space kept at once); a later piece starts the consent platforms and takes
-//! the child-directed list (`decide.rs`); once every signal has answered or timed out the
-//! decision is made, and each slot's ad is requested with it, one slot per task, its frame
+//! The flow of a page view: `start` reads the config; the next task claims the slots (their
+//! space kept at once), the one after reads the synchronous signals and takes the
+//! child-directed list, the next asks the consent platforms (`decide.rs`); once every signal
+//! has answered or timed out the decision is made, and each slot's ad is requested with it, one slot per task, its frame
 //! after every request (`slots.rs`); measurement exists only while a decision allows it
 //! (`measure.rs`).
 
@@ -63,6 +63,8 @@ pub struct Tag {
     pub frame_url: String,
     /// The child-directed list's URL.
     list_url: String,
+    /// `claim` has run (the signals and the list are on their way).
+    claimed: bool,
 }
 
 /// A piece of work on the tag's state.
@@ -225,6 +227,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         consent: consent::Platforms::default(),
         frame_url,
         list_url,
+        claimed: false,
     };
     // Stored only into an empty, unborrowed slot: a second or re-entrant start() (the glue
     // module is importable by the page) is refused, never a panic.
@@ -238,21 +241,31 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     if !stored {
         return Err(StartError::AlreadyStarted);
     }
-    // The slots now (their space is kept at once, and functions in `adtag.cmd`, which run
-    // right after, find them); the consent platforms and the list in a task of their own.
-    run(move |t| {
+    Ok(())
+}
+
+/// The start's second task (the loader calls it in the task after `start`'s: the first run of
+/// the tag's code, the config and the observers, is a task's worth on a slow phone already,
+/// and reading the slots' boxes may lay the page out): the page's slots found, their space
+/// kept at once; the loader then runs the functions queued on `adtag.cmd`, which find them.
+/// The signals and the list in the next task.
+pub fn claim() {
+    run(|t| {
         for e in &t.config.targeting_errors {
             log::error(&e.message());
         }
         crate::web::slots::claim_new(t);
         log::debug(t.config.debug, &cat(&["publisher ", &t.config.publisher, ", endpoint ", &t.config.endpoint, ", ",
             &crate::core::events::decimal(t.slots.len() as u64), " slot(s)"]));
+        // Once: the glue module is importable by the page, which may call this again.
+        if !t.claimed {
+            t.claimed = true;
+            later(begin, 0);
+        }
     });
-    later(begin, 0);
-    Ok(())
 }
 
-/// The start's second task: the signals that cost the browser a round to its cookie store or
+/// The start's third task: the signals that cost the browser a round to its cookie store or
 /// a look through the page, and the child-directed list; the consent platforms in the next.
 fn begin(t: &mut Tag, _: u32) {
     t.signals.opt_out_cookie = decide::opted_out(&t.document, &t.config.opt_out_cookie);
@@ -263,7 +276,7 @@ fn begin(t: &mut Tag, _: u32) {
     later(begin_consent, 0);
 }
 
-/// The start's third task: the page's consent platforms asked, and the answers of those that
+/// The start's fourth task: the page's consent platforms asked, and the answers of those that
 /// answer at once (a decision each, each with a cookie read) taken in. The list may answer
 /// before it, but no decision is made without the platforms: the declared ones are waited for
 /// since `begin`, and `decide_again` looks for the page's before it decides.

@@ -235,19 +235,20 @@ test.describe('while collection is not allowed (SPEC §2, §3)', () => {
 });
 
 test.describe('command queue (SPEC §1)', () => {
-  test('functions queued before the tag loaded run once it is ready, in order, even after one throws', async ({ page }) => {
+  test('functions queued before the tag loaded run once it is ready (the slots found), in order, even after one throws', async ({ page }) => {
     await openTestPage(page, {
       head: `<script>
         window.adtag = window.adtag || { cmd: [] };
         window.ran = [];
-        adtag.cmd.push(function () { ran.push('first ' + typeof adtag.decision + ' ' + typeof adtag.on); });
+        adtag.cmd.push(function () { ran.push('first ' + typeof adtag.decision + ' ' + typeof adtag.on + ', slots: ' + adtag.slots().map(function (s) { return s.slot; })); });
         adtag.cmd.push(function () { throw new Error('a publisher bug'); });
         adtag.cmd.push(function () { ran.push('third ' + typeof adtag.version); });
       </script>`,
-      slots: ['a'],
+      slots: ['a', 'b'],
     });
     await page.waitForFunction(() => window.ran.length >= 2);
-    expect(await page.evaluate(() => window.ran)).toEqual(['first function function', 'third string']);
+    // The tag has found the page's slots by then (it claims them in a task of its own).
+    expect(await page.evaluate(() => window.ran)).toEqual(['first function function, slots: a,b', 'third string']);
   });
 
   test.describe('on a page that defines no window.adtag', () => {
@@ -255,7 +256,9 @@ test.describe('command queue (SPEC §1)', () => {
 
     test('a function pushed after load runs at once', async ({ page }) => {
       await openTestPage(page, { slots: ['a'] });
-      await page.waitForFunction(() => window.adtag && typeof window.adtag.version === 'string');
+      // Ready once a function queued before has run (the tag found the slots).
+      await page.waitForFunction(() => window.adtag && window.adtag.cmd);
+      await page.evaluate(() => new Promise((ready) => window.adtag.cmd.push(ready)));
       const ranAtOnce = await page.evaluate(() => {
         let ran = false;
         window.adtag.cmd.push(() => {
