@@ -17,9 +17,9 @@
 //! The flow of a page view: `start` reads the config; the next task claims the slots (their
 //! space kept at once), the one after reads the synchronous signals and takes the
 //! child-directed list, the next asks the consent platforms (`decide.rs`); once every signal
-//! has answered or timed out the decision is made, and each slot's ad is requested with it, one slot per task, its frame
-//! after every request (`slots.rs`); measurement exists only while a decision allows it
-//! (`measure.rs`).
+//! has answered or timed out the decision is made, and each slot's ad is requested with it,
+//! one slot per task, its frame after every request (`slots.rs`); measurement exists only
+//! while a decision allows it (`measure.rs`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -251,17 +251,18 @@ pub fn start(script: &Element) -> Result<(), StartError> {
 /// The signals and the list in the next task.
 pub fn claim() {
     run(|t| {
+        // Once: the glue module is importable by the page, which may call this again.
+        if t.claimed {
+            return;
+        }
+        t.claimed = true;
         for e in &t.config.targeting_errors {
             log::error(&e.message());
         }
         crate::web::slots::claim_new(t);
         log::debug(t.config.debug, &cat(&["publisher ", &t.config.publisher, ", endpoint ", &t.config.endpoint, ", ",
             &crate::core::events::decimal(t.slots.len() as u64), " slot(s)"]));
-        // Once: the glue module is importable by the page, which may call this again.
-        if !t.claimed {
-            t.claimed = true;
-            later(begin, 0);
-        }
+        later(begin, 0);
     });
 }
 
