@@ -5,8 +5,10 @@
 //
 //   node bench/run.mjs [--n 10] [--profiles loopback,broadband,slow4g] [--cache cold,warm]
 //                      [--cwv-n 5] [--only speed,cwv,memory,decision] [--cycles 1000]
+//                      [--pieces]   time each of adtag's pieces (see initScript) instead of
+//                                   attributing long tasks to its scripts
 //   node bench/run.mjs --render          results.md again from results.json
-//   (BENCH_N, BENCH_PROFILES, BENCH_CACHE, BENCH_CWV_N, BENCH_ONLY, BENCH_CYCLES likewise)
+//   (BENCH_N, BENCH_PROFILES, BENCH_CACHE, BENCH_CWV_N, BENCH_ONLY, BENCH_CYCLES, BENCH_PIECES=1 likewise)
 //
 // The network: the bench's server (www/server.js plus the bench pages) holds every answer back
 // by one round trip plus its gzipped body size at the link's speed, the link shared by all
@@ -85,6 +87,7 @@ const CWV_CPU = number('cpu', 'BENCH_CPU', 4);
 const PROFILE_NAMES = list('profiles', 'BENCH_PROFILES', Object.keys(PROFILES));
 const CACHES = list('cache', 'BENCH_CACHE', ['cold', 'warm']);
 const ONLY = list('only', 'BENCH_ONLY', ['speed', 'cwv', 'memory', 'decision']);
+const PIECES = process.argv.includes('--pieces') || process.env.BENCH_PIECES === '1';
 const LOAD_TIMEOUT_MS = 20_000;
 const SETTLE_MS = 500; // after the last ad frame loads: late long tasks, shifts and beacons
 const BASELINE_WAIT_MS = 1500; // the page without a tag: how long after its load event to watch
@@ -241,10 +244,10 @@ async function startServer(prebid, hand, prebidUrl, eventsFile) {
 // ---------------------------------------------------------------------------------------
 // In the page: runs before any of the page's scripts, in the top frame only.
 
-function initScript() {
+function initScript(opts) {
   if (window !== window.top) return;
   const now = () => performance.now();
-  const B = { frames: [], longtasks: [], loafs: [], shifts: [], lcp: null, fcp: null, wasm: [], instances: [], errors: [] };
+  const B = { frames: [], longtasks: [], loafs: [], shifts: [], lcp: null, fcp: null, wasm: [], instances: [], errors: [], pieces: [] };
   Object.defineProperty(window, '__bench', { value: B });
   const observe = (type, f) => {
     try {
@@ -262,6 +265,30 @@ function initScript() {
       start: e.startTime, duration: e.duration, blocking: e.blockingDuration,
       scripts: (e.scripts || []).map((s) => ({ url: s.sourceURL, start: s.startTime, duration: s.duration, invoker: s.invoker })),
     }));
+  }
+
+  // --pieces: the pieces a tag runs after scheduler.yield() (adtag: every piece of its start
+  // and of each slot, and the loader's steps), each timed on its own: a long task says only
+  // that something passed 50 ms, these say how far each piece is from it, on a machine of any
+  // speed. A piece is timed until the microtasks it queued have run (the loader's steps are
+  // promise chains that a continuation only resolves): ten microtask hops after the callback.
+  // The tag's callbacks then run inside this wrapper, which long-animation-frame attribution
+  // names instead of the tag's files: the long-task columns are for runs without it.
+  const S = window.scheduler;
+  if (opts.pieces && S && typeof S.yield === 'function') {
+    const y = S.yield.bind(S);
+    const timed = (f) => (typeof f !== 'function' ? f : function (v) {
+      const t0 = now();
+      let hops = 10;
+      const hop = () => (--hops ? queueMicrotask(hop) : B.pieces.push([t0, now() - t0]));
+      try { return f.call(this, v); } finally { queueMicrotask(hop); }
+    });
+    S.yield = function () {
+      const p = y();
+      const then = p.then.bind(p);
+      p.then = (a, b) => then(timed(a), timed(b));
+      return p;
+    };
   }
 
   const W = WebAssembly;
@@ -356,7 +383,7 @@ function initScript() {
   watch(document, null, 0);
 
   B.collect = () => ({
-    frames: B.frames, longtasks: B.longtasks, loafs: B.loafs, shifts: B.shifts, lcp: B.lcp, fcp: B.fcp,
+    frames: B.frames, longtasks: B.longtasks, loafs: B.loafs, shifts: B.shifts, lcp: B.lcp, fcp: B.fcp, pieces: B.pieces,
     wasm: B.wasm.map(({ name, start, end, ok }) => ({ name, start, end, ok })), errors: B.errors,
     resources: performance.getEntriesByType('resource').map((e) => ({
       name: e.name, startTime: e.startTime, responseEnd: e.responseEnd, transferSize: e.transferSize, initiatorType: e.initiatorType,
@@ -378,7 +405,7 @@ const pathOf = (u) => {
 async function newContext(browser, viewportName) {
   const v = VIEWPORTS[viewportName];
   const context = await browser.newContext({ viewport: v.viewport, deviceScaleFactor: v.deviceScaleFactor, isMobile: v.isMobile, hasTouch: v.hasTouch });
-  await context.addInitScript({ content: `(${initScript.toString()})();` });
+  await context.addInitScript({ content: `(${initScript.toString()})(${JSON.stringify({ pieces: PIECES })});` });
   return context;
 }
 
@@ -516,6 +543,8 @@ function summarize(side, { complete, data, requests }, tagFiles, errors) {
     // which no script can split, and which every tag that shows its ads in frames pays.
     tagFrameTasks: tagTasks.filter((t) => t.frame).length,
     tagTasks,
+    // Each scheduler.yield() continuation's duration, ms, and whether it made an ad frame.
+    pieces: PIECES && (data.pieces || []).map(([t0, d]) => [Math.round(d * 10) / 10, data.frames.some((f) => f.dom >= t0 && f.dom <= t0 + d) ? 1 : 0]),
     // Which of the tag's callbacks ran in those frames (results.json only).
     tagFrames: tagLoafs.filter((l) => l.blocking > 0).map((l) => ({
       start: Math.round(l.start), duration: Math.round(l.duration), blocking: Math.round(l.blocking),
@@ -638,6 +667,10 @@ function aggregate(samples) {
   // Counted over all loads, not a median: "no long task from the tag" is about every load.
   out.tagLongTasksAll = sum(samples.map((s) => s.tagLongTasks || 0));
   out.tagFrameTasksAll = sum(samples.map((s) => s.tagFrameTasks || 0));
+  // Every piece of every load (not a median of medians): their spread, frames apart.
+  const pieces = samples.flatMap((s) => s.pieces || []);
+  const spread = (ds) => ({ n: ds.length, p50: quantile(ds, 0.5), p90: quantile(ds, 0.9), max: ds.length ? Math.max(...ds) : null, over50: ds.filter((d) => d > 50).length });
+  out.pieces = PIECES && { work: spread(pieces.filter((p) => !p[1]).map((p) => p[0])), frames: spread(pieces.filter((p) => p[1]).map((p) => p[0])) };
   out.allAdsP25 = quantile(samples.map((s) => s.allAdsLoad), 0.25);
   out.allAdsP75 = quantile(samples.map((s) => s.allAdsLoad), 0.75);
   out.errors = [...new Set(samples.flatMap((s) => s.errors || []))].slice(0, 5);
@@ -693,6 +726,21 @@ function render(r) {
       }
     }
     out.push('');
+    if (!r.cwv.some((row) => row.adtag.pieces)) {
+      out.push('Each of adtag\'s pieces timed on its own: `npm run bench -- --only cwv --pieces`.\n');
+    } else {
+      out.push('**--pieces**: the tag\'s callbacks ran inside the bench\'s timing wrapper, so the columns above that attribute long tasks to the tag\'s script undercount; take those from a run without it.\n');
+      out.push('adtag\'s pieces (each `scheduler.yield()` continuation, timed on its own until the microtasks it queued have run, over every load: the loader\'s steps and the tag\'s start, signals, consent, decision, measurement, requests and frames; not the handlers of the network\'s answers, the list\'s and each ad\'s, which run when they arrive):\n');
+      out.push('| viewport | pieces | p50 ms | p90 ms | max ms | over 50 ms |');
+      out.push('|---|---|---:|---:|---:|---:|');
+      for (const row of r.cwv) {
+        const p = row.adtag.pieces;
+        for (const [what, d] of [['the tag\'s own work', p.work], ['making an ad frame', p.frames]]) {
+          out.push(`| ${VIEWPORTS[row.viewport].label} | ${what} (${d.n}) | ${num(d.p50, 1)} | ${num(d.p90, 1)} | ${num(d.max, 1)} | ${d.over50} |`);
+        }
+      }
+      out.push('');
+    }
   }
   if (r.memory) {
     const m = r.memory;
@@ -810,6 +858,9 @@ async function main() {
         for (const side of Object.keys(got)) row[side] = aggregate(got[side]);
         result.cwv.push(row);
         result.samples[`cwv-${viewport}`] = got;
+        const pw = row.adtag.pieces && row.adtag.pieces.work;
+        const pf = row.adtag.pieces && row.adtag.pieces.frames;
+        if (pw) console.log(`bench: CWV ${viewport}: adtag's pieces p50 / p90 / max: its own work ${num(pw.p50, 1)} / ${num(pw.p90, 1)} / ${num(pw.max, 1)} ms (${pw.n}), making a frame ${num(pf.p50, 1)} / ${num(pf.p90, 1)} / ${num(pf.max, 1)} ms (${pf.n})`);
         console.log(`bench: CWV ${viewport}: CLS none ${num(row.none.cls, 3)} adtag ${num(row.adtag.cls, 3)} Prebid ${num(row.prebid.cls, 3)} hand ${num(row.hand.cls, 3)}; ` +
           `long tasks adtag ${row.adtag.longTasks} (with the tag's script: ${row.adtag.tagLongTasksAll} in ${row.adtag.n} loads, ${row.adtag.tagFrameTasksAll} of them making an ad frame)`);
       }
