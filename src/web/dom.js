@@ -468,25 +468,21 @@ function read(r, max, c) {
 }
 
 // GET without cookies, aborted after `ms`: wake(id, body, status), or wake(id, '', -1 network |
-// -2 timeout | -3 larger than `max` bytes).
+// -2 timeout | -3 larger than `max` bytes). The timer is set before the request is made: where
+// the page's setTimeout throws, no request goes out that could not be timed out (-1).
 export function get_text(url, ms, max, id) {
   Promise.resolve().then(() => {
-    let c;
-    let p;
-    const e = early;
-    if (e && e[0] === url) {
-      early = null;
-      c = e[2];
-      p = Promise.resolve(e[1]).then((r) => {
-        if (!(r instanceof Response)) throw 0;
-        return r;
-      });
-    } else {
-      c = new AbortController();
-      p = go(url, { credentials: 'omit', signal: c.signal });
-    }
+    const e = early && early[0] === url ? early : null;
+    if (e) early = null;
+    const c = e ? e[2] : new AbortController();
     const s = c.signal;
     const t = setTimeout(() => c.abort(), ms);
+    const p = e
+      ? Promise.resolve(e[1]).then((r) => {
+        if (!(r instanceof Response)) throw 0;
+        return r;
+      })
+      : go(url, { credentials: 'omit', signal: s });
     const fail = () => [s.aborted ? -2 : -1, ''];
     return p.then((r) => read(r, max, c))
       .then((a) => (a[0] == -3 || !s.aborted ? a : fail()), fail)

@@ -74,6 +74,7 @@ test.describe('a page that breaks the browser under the tag', () => {
       window.scheduler = undefined;
       window.setTimeout = function () { throw new Error('page timers broken'); };
     </script>`;
+    const rec = recordRequests(page);
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await openTestPage(page, { head, slots: ['a', 'b'] }, NEWS);
@@ -82,6 +83,7 @@ test.describe('a page that breaks the browser under the tag', () => {
       window.adtag && typeof adtag.decision == 'function' && adtag.decision().reasons.join(),
     ]);
     await expect.poll(seen, { timeout: 10000 }).toEqual(['empty', 'empty', 'child-directed-list-unavailable']);
+    expect(rec.ads, 'ad requests the tag could not time out').toEqual([]);
     expect(errors, 'errors thrown into the page').toEqual([]);
   });
 
