@@ -508,13 +508,13 @@ function summarize(side, { complete, data, requests }, tagFiles, errors) {
   const tagLoafs = data.loafs.filter((l) => l.scripts.some((s) => isTag(s.url)));
   const runs = data.loafs.flatMap((l) => l.scripts.filter((s) => isTag(s.url) && s.start != null));
   const within = (t, at) => at >= t.start && at <= t.start + t.duration;
+  const overlap = (t, s) => s.start < t.start + t.duration && s.start + s.duration > t.start;
   const tagTasks = tasks
-    .filter((t) => runs.some((s) => s.start < t.start + t.duration && s.start + s.duration > t.start))
+    .filter((t) => runs.some((s) => overlap(t, s)))
     .map((t) => ({
       start: Math.round(t.start), duration: Math.round(t.duration),
       frame: data.frames.some((f) => within(t, f.dom)),
-      scripts: runs.filter((s) => s.start < t.start + t.duration && s.start + s.duration > t.start)
-        .map((s) => `${s.invoker} ${Math.round(s.duration)} ms`),
+      scripts: runs.filter((s) => overlap(t, s)).map((s) => `${s.invoker} ${Math.round(s.duration)} ms`),
     }));
   const network = requests.filter((r) => !r.cached && !r.url.startsWith('data:'));
   const tagReqs = (rs) => rs.filter((r) => isTag(r.url) || pathOf(r.url) === '/v1/child-directed-sites');
@@ -544,7 +544,7 @@ function summarize(side, { complete, data, requests }, tagFiles, errors) {
     tagFrameTasks: tagTasks.filter((t) => t.frame).length,
     tagTasks,
     // Each scheduler.yield() continuation's duration, ms, and whether it made an ad frame.
-    pieces: PIECES && (data.pieces || []).map(([t0, d]) => [Math.round(d * 10) / 10, data.frames.some((f) => f.dom >= t0 && f.dom <= t0 + d) ? 1 : 0]),
+    pieces: PIECES && (data.pieces || []).map(([t0, d]) => [Math.round(d * 10) / 10, data.frames.some((f) => within({ start: t0, duration: d }, f.dom)) ? 1 : 0]),
     // Which of the tag's callbacks ran in those frames (results.json only).
     tagFrames: tagLoafs.filter((l) => l.blocking > 0).map((l) => ({
       start: Math.round(l.start), duration: Math.round(l.duration), blocking: Math.round(l.blocking),
