@@ -85,12 +85,18 @@ pub fn opt_in() {
 }
 
 /// `adtag.refresh(names?)`: new ads for the named slots (all when `None`).
+///
+/// The page API exists from the start's first task, the slots are claimed in its second: a
+/// page that calls `refresh`, `destroySlots` or `slots` in between has them claimed first
+/// (`tag::claim` runs once), so that the call reaches the slots the page has.
 pub fn refresh(names: Option<Vec<String>>) {
+    tag::claim();
     tag::run(move |t| slots::refresh(t, names.as_deref()));
 }
 
 /// `adtag.destroySlots(names?)`: the named slots' ads removed and the slots forgotten.
 pub fn destroy_slots(names: Option<Vec<String>>) {
+    tag::claim();
     tag::run(move |t| slots::destroy(t, names.as_deref()));
 }
 
@@ -154,6 +160,7 @@ pub fn signals() -> JsValue {
 
 /// `adtag.slots()`: each slot's name, state, ad size and id, or why it is empty.
 pub fn slots() -> JsValue {
+    tag::claim();
     let list = js_sys::Array::new();
     let _ = tag::read(|t| {
         for s in t.slots.iter() {

@@ -248,7 +248,8 @@ pub fn start(script: &Element) -> Result<(), StartError> {
 /// the tag's code, the config and the observers, is a task's worth on a slow phone already,
 /// and reading the slots' boxes may lay the page out): the page's slots found, their space
 /// kept at once; the loader then runs the functions queued on `adtag.cmd`, which find them.
-/// The signals and the list in the next task.
+/// The signals and the list in the next task. Sooner when the page calls the page API's slot
+/// functions before it (`page_api::refresh`).
 pub fn claim() {
     run(|t| {
         // Once: the glue module is importable by the page, which may call this again.

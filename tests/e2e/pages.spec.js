@@ -236,6 +236,36 @@ ${tagScript({ 'data-publisher': PUBLISHER }, `${ORIGIN}/adtag.js`)}</head><body>
     expect(adsFor(rec, 'gone')).toHaveLength(1);
     expect((await slotView(page, 'gone')).frame).toBeNull();
   });
+
+  test('the page API reaches the slots from the moment it exists: destroySlots and slots() called right after the start, not through cmd', async ({ page }) => {
+    const rec = recordRequests(page);
+    // The page's own code runs in the first yield after the tag's start returned (the API is
+    // on window.adtag then, the slots are claimed in the next task): a page whose
+    // scheduler.yield is its own, or an event handler that lands between the two tasks.
+    await page.addInitScript(() => {
+      const s = window.scheduler;
+      if (!s || typeof s.yield !== 'function') return;
+      const own = s.yield.bind(s);
+      s.yield = () => {
+        const a = window.adtag;
+        if (a && a.version && !window.__early) {
+          // Set first: the tag's own next yield comes through here too.
+          const early = (window.__early = {});
+          early.slots = a.slots().map((x) => x.slot);
+          a.destroySlots(['gone']);
+        }
+        return own();
+      };
+    });
+    await openTestPage(page, { slots: ['gone', 'kept'] });
+    await waitForSlots(page, 1);
+    expect(await page.evaluate(() => window.__early)).toEqual({ slots: ['gone', 'kept'] });
+    await page.waitForTimeout(500);
+    expect(adsFor(rec, 'gone'), 'the destroyed slot asks for no ad').toHaveLength(0);
+    expect(await page.locator('[data-adtag-slot="gone"]').getAttribute('data-adtag-state')).toBe('destroyed');
+    expect((await slotView(page, 'gone')).frame).toBeNull();
+    await expectRendered(page, 'kept', [300, 250]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------
