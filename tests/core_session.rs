@@ -1,7 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use adtag::core::ids::hex_id;
-use adtag::core::session::{SESSION_IDLE_MS, Session, Touch, continue_or_start, for_event, next_visit_count};
+use adtag::core::session::{SESSION_IDLE_MS, SID_MAX_AGE_SECS, SID_REWRITE_MS, Session, Touch, continue_or_start, for_event, next_visit_count};
 use proptest::prelude::*;
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
@@ -147,21 +147,21 @@ const OTHER: &str = "00000000000000000000000000000001";
 fn an_event_joins_the_session_another_tab_wrote_meanwhile() {
     // This page's session idled out; another tab started OTHER and wrote its cookie.
     let mine = session(NOW - SESSION_IDLE_MS - 5);
-    let t = for_event(Some(OTHER), &mine, NOW, NEW.into(), false);
+    let t = for_event(Some(OTHER), &mine, NOW, NEW.into(), false, None);
     assert_eq!(t, Touch { session: Session { id: OTHER.into(), last_active_ms: NOW }, write_cookie: true, new: false });
     // Also when this page's own session is still recent: the cookie is the shared truth.
-    let t = for_event(Some(OTHER), &session(NOW - 1000), NOW, NEW.into(), false);
+    let t = for_event(Some(OTHER), &session(NOW - 1000), NOW, NEW.into(), false, None);
     assert_eq!(t.session.id, OTHER);
 }
 
 #[test]
 fn without_a_cookie_the_page_keeps_or_renews_its_own() {
-    let t = for_event(None, &session(NOW - 1000), NOW, NEW.into(), false);
+    let t = for_event(None, &session(NOW - 1000), NOW, NEW.into(), false, None);
     assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: true, new: false });
-    let t = for_event(None, &session(NOW - SESSION_IDLE_MS - 1), NOW, NEW.into(), false);
+    let t = for_event(None, &session(NOW - SESSION_IDLE_MS - 1), NOW, NEW.into(), false, None);
     assert_eq!(t, Touch { session: Session { id: NEW.into(), last_active_ms: NOW }, write_cookie: true, new: true });
     // A malformed cookie is no session.
-    let t = for_event(Some("forged;id"), &session(NOW - 1000), NOW, NEW.into(), false);
+    let t = for_event(Some("forged;id"), &session(NOW - 1000), NOW, NEW.into(), false, None);
     assert_eq!(t.session.id, ID);
 }
 
@@ -171,7 +171,7 @@ fn session_end_belongs_to_the_session_it_ends_and_starts_none() {
     // this page's session's, untouched, and no cookie is written.
     let mine = session(NOW - 40 * 60 * 1000);
     for cookie in [None, Some(OTHER), Some(ID)] {
-        let t = for_event(cookie, &mine, NOW, NEW.into(), true);
+        let t = for_event(cookie, &mine, NOW, NEW.into(), true, None);
         assert_eq!(t, Touch { session: mine.clone(), write_cookie: false, new: false });
     }
 }
@@ -252,4 +252,37 @@ proptest! {
         prop_assert_eq!(s.last_active_ms, now);
         prop_assert_eq!(s.id, if keep { ID } else { NEW });
     }
+}
+
+// --- The sid cookie written at most once a minute by a page (each write costs the next read a
+// wait on the browser's cookie store) ------------------------------------------------------------
+
+#[test]
+fn an_event_within_a_minute_of_this_pages_write_leaves_the_cookie_as_it_is() {
+    let mine = session(NOW - 1000);
+    for written in [NOW, NOW - 1, NOW - SID_REWRITE_MS + 1] {
+        let t = for_event(Some(ID), &mine, NOW, NEW.into(), false, Some(written));
+        assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: false, new: false }, "written at {written}");
+    }
+}
+
+#[test]
+fn the_cookie_is_written_again_after_a_minute_or_when_it_is_not_this_pages() {
+    let mine = session(NOW - 1000);
+    // A minute or more since this page wrote it, or never written by this page.
+    for written in [Some(NOW - SID_REWRITE_MS), Some(0), None] {
+        assert!(for_event(Some(ID), &mine, NOW, NEW.into(), false, written).write_cookie, "written at {written:?}");
+    }
+    // Another tab's session in the cookie, or none: joined or renewed, and written.
+    assert!(for_event(Some(OTHER), &mine, NOW, NEW.into(), false, Some(NOW)).write_cookie);
+    assert!(for_event(None, &mine, NOW, NEW.into(), false, Some(NOW)).write_cookie);
+    // A write "in the future" (the clock went back since): written again, never trusted.
+    assert!(for_event(Some(ID), &mine, NOW, NEW.into(), false, Some(NOW + 1)).write_cookie);
+}
+
+#[test]
+fn the_cookie_outlives_its_last_write_by_the_idle_time_and_the_minute_of_unwritten_events() {
+    // Activity at `a`, the last write within the minute before it: the cookie lasts until at
+    // least `a` + 30 minutes (so 30 idle minutes always end a session, never fewer).
+    assert_eq!(SID_MAX_AGE_SECS * 1000, SESSION_IDLE_MS + SID_REWRITE_MS);
 }

@@ -14,9 +14,10 @@ const MAX_SKEW_MS: u64 = 60 * 1000;
 /// A session: its id and the time of its last activity.
 ///
 /// The `sid<pub>` cookie holds the id alone (SPEC §4: it "holds the session id"). It lives
-/// `SID_MAX_AGE_SECS` and is set again with every event, so the browser itself drops it after
-/// 30 idle minutes; a cookie that is there was therefore active within them. For a page that
-/// stays open, `continue_or_start` applies the same rule to the session held in memory.
+/// `SID_MAX_AGE_SECS` and is set again by events (at most once a minute per page, see
+/// `for_event`), so the browser itself drops it after 30 idle minutes (and at most one more);
+/// a cookie that is there was therefore active within them. For a page that stays open,
+/// `continue_or_start` applies the same rule to the session held in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id: String,
@@ -75,18 +76,30 @@ pub struct Touch {
     pub new: bool,
 }
 
+/// An event within this long of this page's last write of the `sid` cookie, which still holds
+/// the page's session, leaves the cookie as it is: a page showing ads records several events
+/// a second, and each write made the browser's next read of the page's cookies (the tag reads
+/// them at every event) wait on its cookie store, a task's worth on a slow phone. The cookie
+/// lives this much longer than the idle time to make up for it.
+pub const SID_REWRITE_MS: u64 = 60 * 1000;
+
 /// The session of an event at `now_ms`, given the `sid<pub>` cookie read just before (so
-/// that two tabs of a site share one session: the cookie, set again by every event in any
-/// tab, is the shared truth) and the session this page held so far.
+/// that two tabs of a site share one session: the cookie, set again by events in any tab, is
+/// the shared truth), the session this page held so far and when this page last wrote the
+/// cookie (`written_ms`).
 ///
 /// `session_end` (`ends`) belongs to the session it ends: this page's own, unchanged, and it
 /// neither starts a new session nor writes the cookie (hiding a page is not activity).
-pub fn for_event(cookie: Option<&str>, current: &Session, now_ms: u64, new_id: String, ends: bool) -> Touch {
+pub fn for_event(cookie: Option<&str>, current: &Session, now_ms: u64, new_id: String, ends: bool, written_ms: Option<u64>) -> Touch {
     if ends {
         return Touch { session: current.clone(), write_cookie: false, new: false };
     }
     if let Some(shared) = cookie.and_then(|v| Session::from_cookie_value(v, now_ms)) {
-        return Touch { session: shared, write_cookie: true, new: false };
+        // Left as it is when it holds this page's session, written by this page less than a
+        // minute ago (never after a write "in the future": the clock went back since).
+        let fresh = written_ms.is_some_and(|w| now_ms.wrapping_sub(w) < SID_REWRITE_MS);
+        let write_cookie = !(fresh && shared.id == current.id);
+        return Touch { session: shared, write_cookie, new: false };
     }
     let (session, new) = continue_or_start(Some(current.clone()), now_ms, new_id);
     Touch { session, write_cookie: true, new }
@@ -127,5 +140,6 @@ fn parse_canonical_u64(s: &str) -> Option<u64> {
 
 /// Cookie lifetimes in seconds.
 pub const UID_MAX_AGE_SECS: u64 = 395 * 24 * 60 * 60;
-pub const SID_MAX_AGE_SECS: u64 = 30 * 60;
+/// 30 idle minutes, and the minute in which a page's events leave the cookie as it is.
+pub const SID_MAX_AGE_SECS: u64 = (SESSION_IDLE_MS + SID_REWRITE_MS) / 1000;
 pub const FREQ_MAX_AGE_SECS: u64 = 395 * 24 * 60 * 60;

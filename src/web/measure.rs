@@ -52,6 +52,8 @@ pub struct Measure {
     ctx: Context,
     session: Session,
     sid_cookie: String,
+    /// When this page last wrote `sid_cookie` (`session::for_event`).
+    sid_written_ms: u64,
     document: Document,
     secure: bool,
     window: Window,
@@ -123,6 +125,7 @@ impl Measure {
             },
             session,
             sid_cookie,
+            sid_written_ms: now,
             document: page.document.clone(),
             secure: page.https,
             window: page.window.clone(),
@@ -165,9 +168,10 @@ impl Measure {
         let jar = CookieJar { document: &self.document, secure: self.secure };
         let ends = matches!(kind, Kind::SessionEnd { .. });
         let cookie = jar.read(&self.permit, &self.sid_cookie);
-        let touch = session::for_event(cookie.as_deref(), &self.session, now, ids::hex_id(&fresh), ends);
+        let touch = session::for_event(cookie.as_deref(), &self.session, now, ids::hex_id(&fresh), ends, Some(self.sid_written_ms));
         if touch.write_cookie {
             jar.write(&self.permit, &self.sid_cookie, touch.session.to_cookie_value(), session::SID_MAX_AGE_SECS);
+            self.sid_written_ms = now;
         }
         self.ctx.sid.clone_from(&touch.session.id);
         self.session = touch.session;

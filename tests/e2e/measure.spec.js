@@ -485,6 +485,22 @@ test.describe('sessions over two page views of one visit (SPEC §4)', () => {
   });
 });
 
+test.describe('the session cookie (SPEC §4: 30 minutes idle ends a session)', () => {
+  test('a page view with three ads, each counted, writes sid12345 once, to last 31 minutes; the events all carry it', async ({ page, context, rec, storageLog, allowedPage }) => {
+    const { pageView } = await allowedPage({ slots: ['a', 'b', 'c'] });
+    await expect.poll(() => ofType(rec.events, 'ad_impression').length, { message: 'three impressions' }).toBe(3);
+    const events = rec.events.filter((e) => e.type === 'page_view' || e.type === 'ad_impression');
+    for (const e of events) expect(e.sid).toBe(pageView.sid);
+    // Each write made the browser's next read of the page's cookies wait on its cookie
+    // store; a page's events within a minute of its last write leave the cookie as it is.
+    const writes = (await storageLog.entries(page)).filter((e) => e.op === 'cookie-write' && e.name === `sid${PUBLISHER}`);
+    expect(writes.map((w) => w.value)).toEqual([pageView.sid]);
+    expect(writes[0].raw).toMatch(/;\s*max-age=1860(;|$)/i);
+    const sid = (await context.cookies()).find((c) => c.name === `sid${PUBLISHER}`);
+    expect(sid && sid.value).toBe(pageView.sid);
+  });
+});
+
 test.describe('opting out while a batch is on its way (SPEC §2, §4)', () => {
   test('optOut() while a POST to /v1/events is in flight, which then fails: no retry, nothing stored, nothing more sent', async ({ page, context, rec, collector, storageLog }) => {
     const posts = [];
