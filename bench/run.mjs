@@ -5,6 +5,8 @@
 //
 //   node bench/run.mjs [--n 10] [--profiles loopback,broadband,slow4g] [--cache cold,warm]
 //                      [--cwv-n 5] [--only speed,cwv,memory,decision] [--cycles 1000]
+//                      [--cpu 4|mid|low]  CWV's CPU throttling: a rate, or calibrated to a
+//                                   mid-tier / low-tier phone (see calibrate())
 //                      [--pieces]   time each of adtag's pieces (see initScript) instead of
 //                                   attributing long tasks to its scripts
 //   node bench/run.mjs --render          results.md again from results.json
@@ -83,7 +85,12 @@ function fatal(msg) {
 const N = Math.max(1, Math.round(number('n', 'BENCH_N', 10)));
 const CWV_N = Math.max(1, Math.round(number('cwv-n', 'BENCH_CWV_N', 5)));
 const CYCLES = Math.max(1, Math.round(number('cycles', 'BENCH_CYCLES', 1000)));
-const CWV_CPU = number('cpu', 'BENCH_CPU', 4);
+// A rate (4: Lighthouse's mobile preset), or the device to emulate: `mid` / `low` (the CPU
+// throttling DevTools calibrates, see calibrate()).
+const CPU_PRESETS = { mid: 1000, low: 264 };
+const CWV_CPU_ARG = arg('cpu', 'BENCH_CPU');
+const CWV_CPU_PRESET = CWV_CPU_ARG in CPU_PRESETS ? CWV_CPU_ARG : null;
+const CWV_CPU = CWV_CPU_PRESET ? null : number('cpu', 'BENCH_CPU', 4);
 const PROFILE_NAMES = list('profiles', 'BENCH_PROFILES', Object.keys(PROFILES));
 const CACHES = list('cache', 'BENCH_CACHE', ['cold', 'warm']);
 const ONLY = list('only', 'BENCH_ONLY', ['speed', 'cwv', 'memory', 'decision']);
@@ -617,6 +624,84 @@ async function memory(browser, base, tagFiles) {
 }
 
 // ---------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------
+// What "4× throttling" means on this machine
+
+// Lighthouse's BenchmarkIndex (its page-functions' computeBenchmarkIndex; DevTools runs it for
+// `ms` in all): string building (with garbage collection) and array copying (without), in
+// iterations per 100 ms, averaged. Run in the page, as plain source.
+const BENCHMARK_INDEX = `(function (ms) {
+  var half = ms / 2;
+  function strings() {
+    var t0 = Date.now(), n = 0;
+    while (Date.now() - t0 < half) {
+      var s = '';
+      for (var j = 0; j < 10000; j++) s += 'a';
+      if (s.length === 1) throw new Error('kept from being optimized away');
+      n++;
+    }
+    return Math.round(n / 10 / ((Date.now() - t0) / 1000));
+  }
+  function arrays() {
+    var a = [], b = [];
+    for (var i = 0; i < 100000; i++) a[i] = b[i] = i;
+    var t0 = Date.now(), n = 0;
+    while (n % 10 !== 0 || Date.now() - t0 < half) {
+      var from = n % 2 ? b : a, to = n % 2 ? a : b;
+      for (var k = 0; k < from.length; k++) to[k] = from[k];
+      n++;
+    }
+    return Math.round(n / 10 / ((Date.now() - t0) / 1000));
+  }
+  return (strings() + arrays()) / 2;
+})`;
+
+// The machine's score at each CPU throttling rate asked (median of 3 runs of 500 ms), on a
+// blank page in a context of its own.
+async function cpuScores(browser, rates) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto('about:blank');
+    await page.evaluate(`${BENCHMARK_INDEX}(250)`); // V8 warmed up
+    const score = async (rate) => {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await page.evaluate(`${BENCHMARK_INDEX}(500)`));
+      return runs.sort((a, b) => a - b)[1];
+    };
+    const out = [];
+    for (const r of rates) out.push(await score(r));
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
+// The throttling rate at which this machine scores `target` (DevTools' calibrated presets:
+// 1000 "mid-tier mobile", a Pixel 5; 264 "low-tier mobile", a Moto G4 Power 2022). The
+// score is not proportional to the rate, so the rate is bisected, as DevTools does, until
+// the score is within 10 of the target (8 steps at most). Null when the machine unthrottled
+// scores below it.
+async function calibrate(browser, target) {
+  let [lo] = await cpuScores(browser, [1]);
+  if (lo < target) return null;
+  let loRate = 1;
+  let hiRate = Math.max(2, (lo / target) * 1.5);
+  // An upper bound that scores below the target (raised while it does not).
+  for (let i = 0; i < 4 && (await cpuScores(browser, [hiRate]))[0] >= target; i++) [loRate, hiRate] = [hiRate, hiRate * 2];
+  let rate = loRate;
+  for (let i = 0; i < 8; i++) {
+    rate = Math.round(((loRate + hiRate) / 2) * 100) / 100;
+    const [score] = await cpuScores(browser, [rate]);
+    if (Math.abs(score - target) < 10) break;
+    if (score < target) hiRate = rate;
+    else loRate = rate;
+  }
+  return rate;
+}
+
 // CPU time of one decision (wasm export `bench_decide(n)`), timed in JS.
 
 async function decisionCpu(browser, base, tagFiles) {
@@ -715,7 +800,12 @@ function render(r) {
     out.push('');
   }
   if (r.cwv) {
-    out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling, loopback, median of ${r.config.cwvN} per cell)\n`);
+    out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling${r.config.cwvCpuPreset ? ` (calibrated: ${r.config.cwvCpuPreset}-tier mobile)` : ''}, loopback, median of ${r.config.cwvN} per cell)\n`);
+    const sc = r.config.cpuScore;
+    if (sc) {
+      out.push(`This machine's CPU in Lighthouse's BenchmarkIndex: ${Math.round(sc.host)} unthrottled, ${Math.round(sc.throttled)} at ${r.config.cwvCpu}×. ` +
+        'DevTools\' calibrated CPU throttling emulates a mid-tier phone (a Pixel 5) at 1000 and a low-tier one (a Moto G4 Power 2022) at 264: `--cpu mid`, `--cpu low`.\n');
+    }
     out.push('| viewport | page | CLS | LCP ms | long tasks | TBT ms | longest task ms | long tasks with the tag\'s script, all loads | … in which it made an ad frame | long frames with the tag\'s script | their blocking ms | tag script ms | ads loaded ms |');
     out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const row of r.cwv) {
@@ -849,10 +939,17 @@ async function main() {
     }
     if (ONLY.includes('cwv')) {
       result.cwv = [];
+      // What the throttling emulates on this machine, in Lighthouse's BenchmarkIndex.
+      const cpu = CWV_CPU_PRESET ? await calibrate(browser, CPU_PRESETS[CWV_CPU_PRESET]) : CWV_CPU;
+      if (cpu == null) fatal(`this machine is slower than the "${CWV_CPU_PRESET}" device unthrottled; no rate emulates it`);
+      const [host, throttled] = await cpuScores(browser, [1, cpu]);
+      Object.assign(result.config, { cwvCpu: cpu, cwvCpuPreset: CWV_CPU_PRESET, cpuScore: { host, throttled } });
+      console.log(`bench: CWV at ${cpu}× CPU throttling${CWV_CPU_PRESET ? ` (calibrated: "${CWV_CPU_PRESET}-tier mobile")` : ''}: ` +
+        `BenchmarkIndex ${Math.round(host)} unthrottled, ${Math.round(throttled)} throttled (DevTools' mid-tier mobile 1000, low-tier 264)`);
       for (const viewport of Object.keys(VIEWPORTS)) {
         const got = { none: [], adtag: [], prebid: [], hand: [] };
         for (let i = 0; i < CWV_N; i++) {
-          for (const side of ['none', ...SIDES]) got[side].push(await sample(browser, base, { side, profile: 'loopback', cache: 'cold', viewport, cpu: CWV_CPU, tagFiles }));
+          for (const side of ['none', ...SIDES]) got[side].push(await sample(browser, base, { side, profile: 'loopback', cache: 'cold', viewport, cpu, tagFiles }));
         }
         const row = { viewport };
         for (const side of Object.keys(got)) row[side] = aggregate(got[side]);
