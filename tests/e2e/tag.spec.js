@@ -240,7 +240,8 @@ test.describe('command queue (SPEC §1)', () => {
       head: `<script>
         window.adtag = window.adtag || { cmd: [] };
         window.ran = [];
-        adtag.cmd.push(function () { ran.push('first ' + typeof adtag.decision + ' ' + typeof adtag.on + ', slots: ' + adtag.slots().map(function (s) { return s.slot; })); });
+        // The slots' state as the page sees it, not adtag.slots() (which claims the slots itself).
+        adtag.cmd.push(function () { ran.push('first ' + typeof adtag.decision + ' ' + typeof adtag.on + ', slots: ' + [].map.call(document.querySelectorAll('[data-adtag-slot]'), function (e) { return e.getAttribute('data-adtag-state'); })); });
         adtag.cmd.push(function () { throw new Error('a publisher bug'); });
         adtag.cmd.push(function () { ran.push('third ' + typeof adtag.version); });
       </script>`,
@@ -248,7 +249,7 @@ test.describe('command queue (SPEC §1)', () => {
     });
     await page.waitForFunction(() => window.ran.length >= 2);
     // The tag has found the page's slots by then (it claims them in a task of its own).
-    expect(await page.evaluate(() => window.ran)).toEqual(['first function function, slots: a,b', 'third string']);
+    expect(await page.evaluate(() => window.ran)).toEqual(['first function function, slots: loading,loading', 'third string']);
   });
 
   test.describe('on a page that defines no window.adtag', () => {
