@@ -89,8 +89,9 @@ const CYCLES = Math.max(1, Math.round(number('cycles', 'BENCH_CYCLES', 1000)));
 // throttling DevTools calibrates, see calibrate()).
 const CPU_PRESETS = { mid: 1000, low: 264 };
 const CWV_CPU_ARG = arg('cpu', 'BENCH_CPU');
-const CWV_CPU_PRESET = CWV_CPU_ARG in CPU_PRESETS ? CWV_CPU_ARG : null;
+const CWV_CPU_PRESET = CWV_CPU_ARG != null && Object.hasOwn(CPU_PRESETS, CWV_CPU_ARG) ? CWV_CPU_ARG : null;
 const CWV_CPU = CWV_CPU_PRESET ? null : number('cpu', 'BENCH_CPU', 4);
+if (CWV_CPU != null && CWV_CPU < 1) fatal(`--cpu / BENCH_CPU: a rate of 1 or more, or mid or low (got ${CWV_CPU_ARG})`);
 const PROFILE_NAMES = list('profiles', 'BENCH_PROFILES', Object.keys(PROFILES));
 const CACHES = list('cache', 'BENCH_CACHE', ['cold', 'warm']);
 const ONLY = list('only', 'BENCH_ONLY', ['speed', 'cwv', 'memory', 'decision']);
@@ -624,7 +625,6 @@ async function memory(browser, base, tagFiles) {
 }
 
 // ---------------------------------------------------------------------------------------
-// ---------------------------------------------------------------------------------------
 // What "4× throttling" means on this machine
 
 // Lighthouse's BenchmarkIndex (its page-functions' computeBenchmarkIndex; DevTools runs it for
@@ -685,7 +685,7 @@ async function cpuScores(browser, rates) {
 // the score is within 10 of the target (8 steps at most). Null when the machine unthrottled
 // scores below it.
 async function calibrate(browser, target) {
-  let [lo] = await cpuScores(browser, [1]);
+  const [lo] = await cpuScores(browser, [1]);
   if (lo < target) return null;
   let loRate = 1;
   let hiRate = Math.max(2, (lo / target) * 1.5);
