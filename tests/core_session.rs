@@ -280,9 +280,26 @@ fn the_cookie_is_written_again_after_a_minute_or_when_it_is_not_this_pages() {
     assert!(for_event(Some(ID), &mine, NOW, NEW.into(), false, Some(NOW + 1)).write_cookie);
 }
 
-#[test]
-fn the_cookie_outlives_its_last_write_by_the_idle_time_and_the_minute_of_unwritten_events() {
-    // Activity at `a`, the last write within the minute before it: the cookie lasts until at
-    // least `a` + 30 minutes (so 30 idle minutes always end a session, never fewer).
-    assert_eq!(SID_MAX_AGE_SECS * 1000, SESSION_IDLE_MS + SID_REWRITE_MS);
+proptest! {
+    /// A page's events at any pace, each applied as the tag does (the cookie holding the
+    /// page's session, its last write remembered): after every event the cookie, as last
+    /// written, lives at least 30 minutes past that event (30 idle minutes end a session,
+    /// never fewer) and at most one minute more.
+    #[test]
+    fn after_every_event_the_cookie_lives_30_idle_minutes_and_at_most_one_more(gaps in proptest::collection::vec(0u64..150_000, 1..40)) {
+        let mut now = NOW;
+        let mut current = session(NOW);
+        let mut written = NOW; // Measure::start writes it
+        for gap in gaps {
+            now += gap;
+            let t = for_event(Some(&current.id), &current, now, NEW.into(), false, Some(written));
+            if t.write_cookie {
+                written = now;
+            }
+            current = t.session;
+            let expires = written + SID_MAX_AGE_SECS * 1000;
+            prop_assert!(expires >= now + SESSION_IDLE_MS, "expires {} ms after the event", expires - now);
+            prop_assert!(expires <= now + SESSION_IDLE_MS + SID_REWRITE_MS);
+        }
+    }
 }
