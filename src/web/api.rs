@@ -30,7 +30,7 @@ pub fn start(script: JsValue, list: JsValue) -> u32 {
     }
 }
 
-/// The start's second task (`tag::claim`): the page's slots found.
+/// The start's third task (`tag::claim`): the page's slots found.
 #[wasm_bindgen]
 pub fn claim() {
     tag::claim();

@@ -86,7 +86,7 @@ pub fn opt_in() {
 
 /// `adtag.refresh(names?)`: new ads for the named slots (all when `None`).
 ///
-/// The page API exists from the start's first task, the slots are claimed in its second: a
+/// The page API exists from the start's first task, the slots are claimed in its third: a
 /// page that calls `refresh`, `destroySlots` or `slots` in between has them claimed first
 /// (`tag::claim` runs once), so that the call reaches the slots the page has.
 pub fn refresh(names: Option<Vec<String>>) {

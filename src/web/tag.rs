@@ -14,9 +14,10 @@
 //! the decision when it runs, never the one of when it was queued, so a refusal that arrives
 //! in between (an opt-out, consent withdrawn) still wins.
 //!
-//! The flow of a page view: `start` reads the config; the next task claims the slots (their
-//! space kept at once), the one after reads the synchronous signals and takes the
-//! child-directed list, the next asks the consent platforms (`decide.rs`); once every signal
+//! The flow of a page view: `start` reads the config; the next task sets up the observers,
+//! the one after claims the slots (their space kept at once), then one reads the synchronous
+//! signals, one takes the child-directed list, one asks the consent platforms (`decide.rs`);
+//! once every signal
 //! has answered or timed out the decision is made, and each slot's ad is requested with it,
 //! one slot per task, its frame after every request (`slots.rs`); measurement exists only
 //! while a decision allows it (`measure.rs`).
@@ -209,7 +210,6 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     // URL at once, and `http::get_text` takes over its request.
     let mut list_url = cat(&[config.endpoint.as_str(), "/v1/child-directed-sites?host="]);
     crate::core::url::push_encoded(&mut list_url, &location.hostname);
-    let observers = Some(Observers::new(&window, config.lazy_load));
     let tag = Tag {
         config,
         window,
@@ -223,7 +223,7 @@ pub fn start(script: &Element) -> Result<(), StartError> {
         measure_asked: false,
         measure_due: false,
         page_view_sent: false,
-        observers,
+        observers: None,
         consent: consent::Platforms::default(),
         frame_url,
         list_url,
@@ -241,15 +241,24 @@ pub fn start(script: &Element) -> Result<(), StartError> {
     if !stored {
         return Err(StartError::AlreadyStarted);
     }
+    later(observe, 0);
     Ok(())
 }
 
-/// The start's second task (the loader calls it in the task after `start`'s: the first run of
-/// the tag's code, the config and the observers, is a task's worth on a slow phone already,
-/// and reading the slots' boxes may lay the page out): the page's slots found, their space
-/// kept at once; the loader then runs the functions queued on `adtag.cmd`, which find them.
-/// The signals and the list in the next task. Sooner when the page calls the page API's slot
-/// functions before it (`page_api::refresh`).
+/// The start's second task: the observers (viewability, the page's visibility, the frames'
+/// messages, slots that come and go), before the slots are claimed in the next.
+fn observe(t: &mut Tag, _: u32) {
+    if t.observers.is_none() {
+        t.observers = Some(Observers::new(&t.window, t.config.lazy_load));
+    }
+}
+
+/// The start's third task (the loader calls it in a task after `start`'s, and `observe` was
+/// asked for before it: the first run of the tag's code, the config, is a task's worth on a
+/// slow phone already, and reading the slots' boxes may lay the page out): the page's slots
+/// found, their space kept at once; the loader then runs the functions queued on `adtag.cmd`,
+/// which find them. The signals in the next task. Sooner when the page calls the page API's
+/// slot functions before it (`page_api::refresh`).
 pub fn claim() {
     run(|t| {
         // Once: the glue module is importable by the page, which may call this again.
@@ -257,6 +266,8 @@ pub fn claim() {
             return;
         }
         t.claimed = true;
+        // Sooner than their own task when the page asked for the slots first.
+        observe(t, 0);
         for e in &t.config.targeting_errors {
             log::error(&e.message());
         }
@@ -267,18 +278,25 @@ pub fn claim() {
     });
 }
 
-/// The start's third task: the signals that cost the browser a round to its cookie store or
-/// a look through the page, and the child-directed list; the consent platforms in the next.
+/// The start's fourth task: the signals that cost the browser a round to its cookie store or
+/// a look through the page, and the consent platforms the config declares (waited for from
+/// now on); the child-directed list in the next.
 fn begin(t: &mut Tag, _: u32) {
     t.signals.opt_out_cookie = decide::opted_out(&t.document, &t.config.opt_out_cookie);
     t.signals.child_meta = page::child_meta(&t.document);
     t.signals.gpc = page::gpc(&t.window);
     consent::declare(t);
+    later(begin_list, 0);
+}
+
+/// The start's fifth task: the child-directed list (the loader's request taken over, or asked
+/// now); the consent platforms in the next.
+fn begin_list(t: &mut Tag, _: u32) {
     decide::fetch_site_list(&t.list_url);
     later(begin_consent, 0);
 }
 
-/// The start's fourth task: the page's consent platforms asked, and the answers of those that
+/// The start's sixth task: the page's consent platforms asked, and the answers of those that
 /// answer at once (a decision each, each with a cookie read) taken in. The list may answer
 /// before it, but no decision is made without the platforms: the declared ones are waited for
 /// since `begin`, and `decide_again` looks for the page's before it decides.
