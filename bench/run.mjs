@@ -9,6 +9,9 @@
 //                                   mid-tier / low-tier phone (see calibrate())
 //                      [--pieces]   time each of adtag's pieces (see initScript) instead of
 //                                   attributing long tasks to its scripts
+//                      [--cores own|shared]  CWV under throttling: the page's renderer on a
+//                                   core of its own (the default where it can be), or sharing
+//                                   every core with the rest of the browser (see ownCore())
 //   node bench/run.mjs --render          results.md again from results.json
 //   (BENCH_N, BENCH_PROFILES, BENCH_CACHE, BENCH_CWV_N, BENCH_ONLY, BENCH_CYCLES, BENCH_PIECES=1 likewise)
 //
@@ -96,6 +99,8 @@ const PROFILE_NAMES = list('profiles', 'BENCH_PROFILES', Object.keys(PROFILES));
 const CACHES = list('cache', 'BENCH_CACHE', ['cold', 'warm']);
 const ONLY = list('only', 'BENCH_ONLY', ['speed', 'cwv', 'memory', 'decision']);
 const PIECES = process.argv.includes('--pieces') || process.env.BENCH_PIECES === '1';
+const CORES = arg('cores', 'BENCH_CORES') ?? 'own';
+if (CORES !== 'own' && CORES !== 'shared') fatal(`--cores / BENCH_CORES: own or shared (got ${CORES})`);
 const LOAD_TIMEOUT_MS = 20_000;
 const SETTLE_MS = 500; // after the last ad frame loads: late long tasks, shifts and beacons
 const BASELINE_WAIT_MS = 1500; // the page without a tag: how long after its load event to watch
@@ -475,6 +480,7 @@ async function sample(browser, base, { side, profile, cache, viewport = 'desktop
     net.profile = PROFILES[profile];
     net.linkFreeAt = 0;
     if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+    if (cpu > 1 && cache === 'cold') await ownCore(cdp);
     const v = await view(page, cdp, base, side);
     net.profile = PROFILES.loopback;
     return summarize(side, v, tagFiles, errors);
@@ -484,8 +490,79 @@ async function sample(browser, base, { side, profile, cache, viewport = 'desktop
     return { side, complete: false, errors: [`load failed: ${msg}`] };
   } finally {
     net.profile = PROFILES.loopback;
+    sharedCores();
     await context.close();
   }
+}
+
+// --cores own (the default): a throttled page's renderer gets a core of its own, and the rest
+// (the browser process, its GPU and network processes, the ad frames' renderers, this
+// benchmark and its server) the other cores. Chromium's CPU throttling lets the page's main
+// thread run 50 µs of every 200 µs of wall time (at 4×) and suspends it for the rest, so a
+// moment another process takes from its window costs the page four; on a 2-core machine the
+// ad frames' own processes, loading their documents unthrottled, then show up as the page's
+// long tasks. A phone has 8 cores: its browser's other processes don't take the page's.
+// Linux only (taskset); elsewhere, and with one core or --cores shared, every process shares
+// every core.
+const OWN_CORE = CORES === 'own' && process.platform === 'linux' && os.cpus().length > 1 && (() => {
+  try {
+    require('node:child_process').execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// This process and every process it started (the browser and its children).
+function ownProcesses() {
+  const { execFileSync } = require('node:child_process');
+  const children = new Map();
+  for (const line of execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (pid) children.set(ppid, [...(children.get(ppid) || []), pid]);
+  }
+  const out = [process.pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) || []));
+  return out;
+}
+
+function affinity(pid, cpus) {
+  try {
+    require('node:child_process').execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  } catch { /* gone meanwhile */ }
+}
+
+// The renderer process of the page `cdp` is attached to (not yet navigated: the navigation to
+// the same site stays in it), from the browser's own trace metadata.
+async function rendererPid(cdp) {
+  const events = [];
+  const onData = (d) => events.push(...d.value);
+  cdp.on('Tracing.dataCollected', onData);
+  try {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-devtools.timeline', '__metadata'] }, transferMode: 'ReportEvents' });
+    await cdp.send('Tracing.end');
+    await done;
+  } finally {
+    cdp.off('Tracing.dataCollected', onData);
+  }
+  const started = events.find((e) => e.name === 'TracingStartedInBrowser');
+  const frame = started && started.args && started.args.data && (started.args.data.frames || [])[0];
+  return frame && frame.processId;
+}
+
+async function ownCore(cdp) {
+  if (!OWN_CORE) return;
+  const pid = await rendererPid(cdp);
+  if (!pid) fatal('--cores own: could not tell which process renders the page (try --cores shared)');
+  const rest = `1-${os.cpus().length - 1}`;
+  for (const p of ownProcesses()) affinity(p, p === pid ? '0' : rest);
+}
+
+function sharedCores() {
+  if (!OWN_CORE) return;
+  const all = `0-${os.cpus().length - 1}`;
+  for (const p of ownProcesses()) affinity(p, all);
 }
 
 // CLS as Chromium reports it: the largest session window (shifts < 1 s apart, ≤ 5 s long).
@@ -664,6 +741,7 @@ async function cpuScores(browser, rates) {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await page.goto('about:blank');
+    await ownCore(cdp); // scored as the pages are loaded
     await page.evaluate(`${BENCHMARK_INDEX}(250)`); // V8 warmed up
     const score = async (rate) => {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate });
@@ -675,6 +753,7 @@ async function cpuScores(browser, rates) {
     for (const r of rates) out.push(await score(r));
     return out;
   } finally {
+    sharedCores();
     await context.close();
   }
 }
@@ -801,6 +880,11 @@ function render(r) {
   }
   if (r.cwv) {
     out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling${r.config.cwvCpuPreset ? ` (calibrated: ${r.config.cwvCpuPreset}-tier mobile)` : ''}, loopback, median of ${r.config.cwvN} per cell)\n`);
+    if (r.config.cwvOwnCore != null) {
+      out.push(r.config.cwvOwnCore
+        ? 'The page\'s renderer had a core of its own, the browser\'s other processes (the ad frames\' among them), this benchmark and its server the others, as on a phone\'s 8 cores (`--cores shared`: every process on every core).\n'
+        : 'Every process shared every core (`--cores shared`, or a machine where `taskset` or a second core is missing): the page\'s main thread, throttled, lost time to the browser\'s other processes, the ad frames\' among them.\n');
+    }
     const sc = r.config.cpuScore;
     if (sc) {
       out.push(`This machine's CPU in Lighthouse's BenchmarkIndex: ${Math.round(sc.host)} unthrottled, ${Math.round(sc.throttled)} at ${r.config.cwvCpu}×. ` +
@@ -943,8 +1027,8 @@ async function main() {
       const cpu = CWV_CPU_PRESET ? await calibrate(browser, CPU_PRESETS[CWV_CPU_PRESET]) : CWV_CPU;
       if (cpu == null) fatal(`this machine is slower than the "${CWV_CPU_PRESET}" device unthrottled; no rate emulates it`);
       const [host, throttled] = await cpuScores(browser, [1, cpu]);
-      Object.assign(result.config, { cwvCpu: cpu, cwvCpuPreset: CWV_CPU_PRESET, cpuScore: { host, throttled } });
-      console.log(`bench: CWV at ${cpu}× CPU throttling${CWV_CPU_PRESET ? ` (calibrated: "${CWV_CPU_PRESET}-tier mobile")` : ''}: ` +
+      Object.assign(result.config, { cwvCpu: cpu, cwvCpuPreset: CWV_CPU_PRESET, cpuScore: { host, throttled }, cwvOwnCore: OWN_CORE });
+      console.log(`bench: CWV at ${cpu}× CPU throttling${CWV_CPU_PRESET ? ` (calibrated: "${CWV_CPU_PRESET}-tier mobile")` : ''}, ${OWN_CORE ? 'the page\'s renderer on a core of its own' : 'every process on every core'}: ` +
         `BenchmarkIndex ${Math.round(host)} unthrottled, ${Math.round(throttled)} throttled (DevTools' mid-tier mobile 1000, low-tier 264)`);
       for (const viewport of Object.keys(VIEWPORTS)) {
         const got = { none: [], adtag: [], prebid: [], hand: [] };
