@@ -162,3 +162,67 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 
     });
   });
 }
+
+// The main thread (README "The main thread: no long task"). How long a piece takes is a
+// benchmark figure (`npm run bench -- --only cwv --pieces`); what runs together is not: with
+// every `scheduler.yield()` held and let go one at a time, each continuation's work is seen on
+// its own. Each ad request and each ad frame, the costliest things the tag does to a page, is
+// a task of its own, and the slots are claimed in a task that does neither.
+test.describe('the main thread (issue 16)', () => {
+  test('with every yield let go one at a time: each ad request and each ad frame in a task of its own, the slots claimed in another', async ({ page }) => {
+    await page.addInitScript(() => {
+      if (window.top !== window) return;
+      const waiting = [];
+      window.scheduler.yield = () => new Promise((r) => waiting.push(r));
+      const adRequests = [];
+      const own = window.fetch;
+      window.fetch = function (u) {
+        if (/\/v1\/ad\?/.test(String(u && u.url ? u.url : u))) adRequests.push(1);
+        return own.apply(this, arguments);
+      };
+      const seen = () => ({
+        ads: adRequests.length,
+        frames: document.querySelectorAll('iframe[src*="adtag-frame"]').length,
+        claimed: document.querySelectorAll('[data-adtag-state]').length,
+      });
+      // Lets the oldest held yield go, and reads what its continuation did: the continuation and
+      // the microtasks it queued run before this task's awaits end (no other task in between).
+      window.__step = async () => {
+        const before = seen();
+        const next = waiting.shift();
+        if (!next) return null;
+        next();
+        for (let i = 0; i < 50; i++) await null;
+        const after = seen();
+        return { ads: after.ads - before.ads, frames: after.frames - before.frames, claimed: after.claimed - before.claimed };
+      };
+    });
+    // The ads' answers held until every frame is made: a frame is then made by its own piece,
+    // not by an answer that came first (which may make it, in a task of the network's).
+    const held = [];
+    await page.route((url) => isAdRequest(url), (route) => held.push(route));
+    await openTestPage(page, {
+      slots: [],
+      body: `${reserved('one')}${reserved('two')}${reserved('three')}`,
+    }, NOTKIDS);
+    const steps = [];
+    const deadline = Date.now() + 15_000;
+    const total = () => steps.reduce((s, x) => ({ ads: s.ads + x.ads, frames: s.frames + x.frames }), { ads: 0, frames: 0 });
+    while ((total().ads < 3 || total().frames < 3) && Date.now() < deadline) {
+      const step = await page.evaluate(() => window.__step());
+      if (step) steps.push(step);
+      else await page.waitForTimeout(20); // the site list's answer, a timer
+    }
+    for (const r of held.splice(0)) await r.continue();
+    const shown = steps.map((s) => `${s.claimed ? 'slots ' : ''}${s.ads ? `${s.ads} request(s) ` : ''}${s.frames ? `${s.frames} frame(s)` : ''}`.trim() || '-').join(' | ');
+    expect(total(), `what each task did: ${shown}`).toEqual({ ads: 3, frames: 3 });
+    for (const s of steps) {
+      expect(s.ads, `one ad request per task: ${shown}`).toBeLessThanOrEqual(1);
+      expect(s.frames, `one ad frame per task: ${shown}`).toBeLessThanOrEqual(1);
+      expect(s.ads && s.frames, `a request and a frame in one task: ${shown}`).toBeFalsy();
+      if (s.claimed) expect(s.ads + s.frames, `the slots claimed with a request or a frame: ${shown}`).toBe(0);
+    }
+    expect(steps.some((s) => s.claimed === 3), `the three slots claimed together, in one task: ${shown}`).toBe(true);
+    await waitForSlots(page, 3);
+  });
+});
