@@ -9,7 +9,7 @@
 //                                   mid-tier / low-tier phone (see calibrate())
 //                      [--pieces]   time each of adtag's pieces (see initScript) instead of
 //                                   attributing long tasks to its scripts
-//                      [--cores own|shared]  CWV under throttling: the page's renderer on a
+//                      [--cores own|shared]  CWV under throttling: the page's main thread on a
 //                                   core of its own (the default where it can be), or sharing
 //                                   every core with the rest of the browser (see ownCore())
 //   node bench/run.mjs --render          results.md again from results.json
@@ -495,8 +495,8 @@ async function sample(browser, base, { side, profile, cache, viewport = 'desktop
   }
 }
 
-// --cores own (the default): a throttled page's renderer gets a core of its own, and the rest
-// (the browser process, its GPU and network processes, the ad frames' renderers, this
+// --cores own (the default): a throttled page's main thread gets a core of its own, and the
+// rest (the browser process, its GPU and network processes, the ad frames' renderers, this
 // benchmark and its server) the other cores. Chromium's CPU throttling lets the page's main
 // thread run 50 µs of every 200 µs of wall time (at 4×) and suspends it for the rest, so a
 // moment another process takes from its window costs the page four; on a 2-core machine the
@@ -526,9 +526,10 @@ function ownProcesses() {
   return out;
 }
 
-function affinity(pid, cpus) {
+// Every thread of process `pid` on `cpus` (a list taskset reads), or only thread `pid`.
+function affinity(pid, cpus, { thread = false } = {}) {
   try {
-    require('node:child_process').execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    require('node:child_process').execFileSync('taskset', [...(thread ? [] : ['-a']), '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
   } catch { /* gone meanwhile */ }
 }
 
@@ -551,12 +552,27 @@ async function rendererPid(cdp) {
   return frame && frame.processId;
 }
 
+// Core 0 for the page's main thread (a process's first thread, its id the process's) and the
+// thread that throttles it; the page's other threads (compositor, I/O, the pool that compiles
+// wasm in the background) with everything else, as on a phone, where they run beside it.
 async function ownCore(cdp) {
   if (!OWN_CORE) return;
   const pid = await rendererPid(cdp);
   if (!pid) fatal('--cores own: could not tell which process renders the page (try --cores shared)');
   const rest = `1-${os.cpus().length - 1}`;
-  for (const p of ownProcesses()) affinity(p, p === pid ? '0' : rest);
+  for (const p of ownProcesses()) {
+    if (p !== pid) {
+      affinity(p, rest);
+      continue;
+    }
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`).map(Number)) {
+      let name = '';
+      try {
+        name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8');
+      } catch { /* gone */ }
+      affinity(tid, tid === pid || name.startsWith('CPUThrottling') ? '0' : rest, { thread: true });
+    }
+  }
 }
 
 function sharedCores() {
@@ -882,7 +898,7 @@ function render(r) {
     out.push(`### Core Web Vitals (${r.config.cwvCpu}× CPU throttling${r.config.cwvCpuPreset ? ` (calibrated: ${r.config.cwvCpuPreset}-tier mobile)` : ''}, loopback, median of ${r.config.cwvN} per cell)\n`);
     if (r.config.cwvOwnCore != null) {
       out.push(r.config.cwvOwnCore
-        ? 'The page\'s renderer had a core of its own, the browser\'s other processes (the ad frames\' among them), this benchmark and its server the others, as on a phone\'s 8 cores (`--cores shared`: every process on every core).\n'
+        ? 'The page\'s main thread had a core of its own, the page\'s other threads, the browser\'s other processes (the ad frames\' among them), this benchmark and its server the others, as on a phone\'s 8 cores (`--cores shared`: every process on every core).\n'
         : 'Every process shared every core (`--cores shared`, or a machine where `taskset` or a second core is missing): the page\'s main thread, throttled, lost time to the browser\'s other processes, the ad frames\' among them.\n');
     }
     const sc = r.config.cpuScore;
@@ -1028,7 +1044,7 @@ async function main() {
       if (cpu == null) fatal(`this machine is slower than the "${CWV_CPU_PRESET}" device unthrottled; no rate emulates it`);
       const [host, throttled] = await cpuScores(browser, [1, cpu]);
       Object.assign(result.config, { cwvCpu: cpu, cwvCpuPreset: CWV_CPU_PRESET, cpuScore: { host, throttled }, cwvOwnCore: OWN_CORE });
-      console.log(`bench: CWV at ${cpu}× CPU throttling${CWV_CPU_PRESET ? ` (calibrated: "${CWV_CPU_PRESET}-tier mobile")` : ''}, ${OWN_CORE ? 'the page\'s renderer on a core of its own' : 'every process on every core'}: ` +
+      console.log(`bench: CWV at ${cpu}× CPU throttling${CWV_CPU_PRESET ? ` (calibrated: "${CWV_CPU_PRESET}-tier mobile")` : ''}, ${OWN_CORE ? 'the page\'s main thread on a core of its own' : 'every process on every core'}: ` +
         `BenchmarkIndex ${Math.round(host)} unthrottled, ${Math.round(throttled)} throttled (DevTools' mid-tier mobile 1000, low-tier 264)`);
       for (const viewport of Object.keys(VIEWPORTS)) {
         const got = { none: [], adtag: [], prebid: [], hand: [] };
