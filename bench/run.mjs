@@ -513,13 +513,20 @@ const OWN_CORE = CORES === 'own' && process.platform === 'linux' && os.cpus().le
   }
 })();
 
-// This process and every process it started (the browser and its children).
+// This process and every process it started (the browser and its children), from /proc.
 function ownProcesses() {
-  const { execFileSync } = require('node:child_process');
   const children = new Map();
-  for (const line of execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    if (pid) children.set(ppid, [...(children.get(ppid) || []), pid]);
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) || []), Number(name)]);
   }
   const out = [process.pid];
   for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) || []));
@@ -555,8 +562,10 @@ async function rendererPid(cdp) {
 // Core 0 for the page's main thread (a process's first thread, its id the process's) and the
 // thread that throttles it; the page's other threads (compositor, I/O, the pool that compiles
 // wasm in the background) with everything else, as on a phone, where they run beside it.
+let pinned = false;
 async function ownCore(cdp) {
   if (!OWN_CORE) return;
+  pinned = true;
   const pid = await rendererPid(cdp);
   if (!pid) fatal('--cores own: could not tell which process renders the page (try --cores shared)');
   const rest = `1-${os.cpus().length - 1}`;
@@ -576,7 +585,8 @@ async function ownCore(cdp) {
 }
 
 function sharedCores() {
-  if (!OWN_CORE) return;
+  if (!pinned) return;
+  pinned = false;
   const all = `0-${os.cpus().length - 1}`;
   for (const p of ownProcesses()) affinity(p, all);
 }

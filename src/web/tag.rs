@@ -17,10 +17,9 @@
 //! The flow of a page view: `start` reads the config; the next task sets up the observers,
 //! the one after claims the slots (their space kept at once), then one reads the synchronous
 //! signals, one takes the child-directed list, one asks the consent platforms (`decide.rs`);
-//! once every signal
-//! has answered or timed out the decision is made, and each slot's ad is requested with it,
-//! one slot per task, its frame after every request (`slots.rs`); measurement exists only
-//! while a decision allows it (`measure.rs`).
+//! once every signal has answered or timed out the decision is made, and each slot's ad is
+//! requested with it, one slot per task, its frame after every request (`slots.rs`);
+//! measurement exists only while a decision allows it (`measure.rs`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
