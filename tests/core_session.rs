@@ -1,12 +1,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use adtag::core::ids::hex_id;
-use adtag::core::session::{SESSION_IDLE_MS, SID_MAX_AGE_SECS, SID_REWRITE_MS, Session, Touch, continue_or_start, for_event, next_visit_count};
+use adtag::core::session::{EventAt, SESSION_IDLE_MS, SID_MAX_AGE_SECS, SID_REWRITE_MS, Session, Touch, continue_or_start, for_event, next_visit_count};
 use proptest::prelude::*;
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 const NEW: &str = "fedcba9876543210fedcba9876543210";
 const NOW: u64 = 1_700_000_000_000;
+
+/// An event other than `session_end` at `now`, with the cookie as read then and this page's
+/// last write of it.
+fn at(cookie: Option<&str>, now: u64, written: Option<u64>) -> EventAt<'_> {
+    EventAt { cookie, now_ms: now, ends: false, written_ms: written }
+}
 
 fn session(last: u64) -> Session {
     Session {
@@ -147,21 +153,21 @@ const OTHER: &str = "00000000000000000000000000000001";
 fn an_event_joins_the_session_another_tab_wrote_meanwhile() {
     // This page's session idled out; another tab started OTHER and wrote its cookie.
     let mine = session(NOW - SESSION_IDLE_MS - 5);
-    let t = for_event(Some(OTHER), &mine, NOW, NEW.into(), false, None);
+    let t = for_event(&mine, at(Some(OTHER), NOW, None), NEW.into());
     assert_eq!(t, Touch { session: Session { id: OTHER.into(), last_active_ms: NOW }, write_cookie: true, new: false });
     // Also when this page's own session is still recent: the cookie is the shared truth.
-    let t = for_event(Some(OTHER), &session(NOW - 1000), NOW, NEW.into(), false, None);
+    let t = for_event(&session(NOW - 1000), at(Some(OTHER), NOW, None), NEW.into());
     assert_eq!(t.session.id, OTHER);
 }
 
 #[test]
 fn without_a_cookie_the_page_keeps_or_renews_its_own() {
-    let t = for_event(None, &session(NOW - 1000), NOW, NEW.into(), false, None);
+    let t = for_event(&session(NOW - 1000), at(None, NOW, None), NEW.into());
     assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: true, new: false });
-    let t = for_event(None, &session(NOW - SESSION_IDLE_MS - 1), NOW, NEW.into(), false, None);
+    let t = for_event(&session(NOW - SESSION_IDLE_MS - 1), at(None, NOW, None), NEW.into());
     assert_eq!(t, Touch { session: Session { id: NEW.into(), last_active_ms: NOW }, write_cookie: true, new: true });
     // A malformed cookie is no session.
-    let t = for_event(Some("forged;id"), &session(NOW - 1000), NOW, NEW.into(), false, None);
+    let t = for_event(&session(NOW - 1000), at(Some("forged;id"), NOW, None), NEW.into());
     assert_eq!(t.session.id, ID);
 }
 
@@ -171,7 +177,7 @@ fn session_end_belongs_to_the_session_it_ends_and_starts_none() {
     // this page's session's, untouched, and no cookie is written.
     let mine = session(NOW - 40 * 60 * 1000);
     for cookie in [None, Some(OTHER), Some(ID)] {
-        let t = for_event(cookie, &mine, NOW, NEW.into(), true, None);
+        let t = for_event(&mine, EventAt { ends: true, ..at(cookie, NOW, None) }, NEW.into());
         assert_eq!(t, Touch { session: mine.clone(), write_cookie: false, new: false });
     }
 }
@@ -261,7 +267,7 @@ proptest! {
 fn an_event_within_a_minute_of_this_pages_write_leaves_the_cookie_as_it_is() {
     let mine = session(NOW - 1000);
     for written in [NOW, NOW - 1, NOW - SID_REWRITE_MS + 1] {
-        let t = for_event(Some(ID), &mine, NOW, NEW.into(), false, Some(written));
+        let t = for_event(&mine, at(Some(ID), NOW, Some(written)), NEW.into());
         assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: false, new: false }, "written at {written}");
     }
 }
@@ -271,13 +277,13 @@ fn the_cookie_is_written_again_after_a_minute_or_when_it_is_not_this_pages() {
     let mine = session(NOW - 1000);
     // A minute or more since this page wrote it, or never written by this page.
     for written in [Some(NOW - SID_REWRITE_MS), Some(0), None] {
-        assert!(for_event(Some(ID), &mine, NOW, NEW.into(), false, written).write_cookie, "written at {written:?}");
+        assert!(for_event(&mine, at(Some(ID), NOW, written), NEW.into()).write_cookie, "written at {written:?}");
     }
     // Another tab's session in the cookie, or none: joined or renewed, and written.
-    assert!(for_event(Some(OTHER), &mine, NOW, NEW.into(), false, Some(NOW)).write_cookie);
-    assert!(for_event(None, &mine, NOW, NEW.into(), false, Some(NOW)).write_cookie);
+    assert!(for_event(&mine, at(Some(OTHER), NOW, Some(NOW)), NEW.into()).write_cookie);
+    assert!(for_event(&mine, at(None, NOW, Some(NOW)), NEW.into()).write_cookie);
     // A write "in the future" (the clock went back since): written again, never trusted.
-    assert!(for_event(Some(ID), &mine, NOW, NEW.into(), false, Some(NOW + 1)).write_cookie);
+    assert!(for_event(&mine, at(Some(ID), NOW, Some(NOW + 1)), NEW.into()).write_cookie);
 }
 
 proptest! {
@@ -292,7 +298,7 @@ proptest! {
         let mut written = NOW; // Measure::start writes it
         for gap in gaps {
             now += gap;
-            let t = for_event(Some(&current.id), &current, now, NEW.into(), false, Some(written));
+            let t = for_event(&current, at(Some(&current.id), now, Some(written)), NEW.into());
             if t.write_cookie {
                 written = now;
             }

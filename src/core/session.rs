@@ -83,14 +83,26 @@ pub struct Touch {
 /// lives this much longer than the idle time to make up for it.
 pub const SID_REWRITE_MS: u64 = 60 * 1000;
 
-/// The session of an event at `now_ms`, given the `sid<pub>` cookie read just before (so
-/// that two tabs of a site share one session: the cookie, set again by events in any tab, is
-/// the shared truth), the session this page held so far and when this page last wrote the
-/// cookie (`written_ms`).
+/// One event, as the page sees it when the event happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventAt<'a> {
+    /// The `sid<pub>` cookie, read just before (so that two tabs of a site share one session:
+    /// the cookie, set again by events in any tab, is the shared truth).
+    pub cookie: Option<&'a str>,
+    pub now_ms: u64,
+    /// The event is `session_end`.
+    pub ends: bool,
+    /// When this page last wrote the cookie (`None`: never).
+    pub written_ms: Option<u64>,
+}
+
+/// The session of `event`, given the session this page held so far; a new session gets
+/// `new_id`.
 ///
-/// `session_end` (`ends`) belongs to the session it ends: this page's own, unchanged, and it
-/// neither starts a new session nor writes the cookie (hiding a page is not activity).
-pub fn for_event(cookie: Option<&str>, current: &Session, now_ms: u64, new_id: String, ends: bool, written_ms: Option<u64>) -> Touch {
+/// `session_end` belongs to the session it ends: this page's own, unchanged, and it neither
+/// starts a new session nor writes the cookie (hiding a page is not activity).
+pub fn for_event(current: &Session, event: EventAt<'_>, new_id: String) -> Touch {
+    let EventAt { cookie, now_ms, ends, written_ms } = event;
     if ends {
         return Touch { session: current.clone(), write_cookie: false, new: false };
     }
