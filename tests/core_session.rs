@@ -7,10 +7,12 @@ use proptest::prelude::*;
 const ID: &str = "0123456789abcdef0123456789abcdef";
 const NEW: &str = "fedcba9876543210fedcba9876543210";
 const NOW: u64 = 1_700_000_000_000;
+/// This page's last write of the cookie, long before the events of a test.
+const LONG_AGO: u64 = NOW - 2 * 60 * 60 * 1000;
 
 /// An event other than `session_end` at `now`, with the cookie as read then and this page's
 /// last write of it.
-fn at(cookie: Option<&str>, now: u64, written: Option<u64>) -> EventAt<'_> {
+fn at(cookie: Option<&str>, now: u64, written: u64) -> EventAt<'_> {
     EventAt { cookie, now_ms: now, ends: false, written_ms: written }
 }
 
@@ -153,21 +155,21 @@ const OTHER: &str = "00000000000000000000000000000001";
 fn an_event_joins_the_session_another_tab_wrote_meanwhile() {
     // This page's session idled out; another tab started OTHER and wrote its cookie.
     let mine = session(NOW - SESSION_IDLE_MS - 5);
-    let t = for_event(&mine, at(Some(OTHER), NOW, None), NEW.into());
+    let t = for_event(&mine, at(Some(OTHER), NOW, LONG_AGO), NEW.into());
     assert_eq!(t, Touch { session: Session { id: OTHER.into(), last_active_ms: NOW }, write_cookie: true, new: false });
     // Also when this page's own session is still recent: the cookie is the shared truth.
-    let t = for_event(&session(NOW - 1000), at(Some(OTHER), NOW, None), NEW.into());
+    let t = for_event(&session(NOW - 1000), at(Some(OTHER), NOW, LONG_AGO), NEW.into());
     assert_eq!(t.session.id, OTHER);
 }
 
 #[test]
 fn without_a_cookie_the_page_keeps_or_renews_its_own() {
-    let t = for_event(&session(NOW - 1000), at(None, NOW, None), NEW.into());
+    let t = for_event(&session(NOW - 1000), at(None, NOW, LONG_AGO), NEW.into());
     assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: true, new: false });
-    let t = for_event(&session(NOW - SESSION_IDLE_MS - 1), at(None, NOW, None), NEW.into());
+    let t = for_event(&session(NOW - SESSION_IDLE_MS - 1), at(None, NOW, LONG_AGO), NEW.into());
     assert_eq!(t, Touch { session: Session { id: NEW.into(), last_active_ms: NOW }, write_cookie: true, new: true });
     // A malformed cookie is no session.
-    let t = for_event(&session(NOW - 1000), at(Some("forged;id"), NOW, None), NEW.into());
+    let t = for_event(&session(NOW - 1000), at(Some("forged;id"), NOW, LONG_AGO), NEW.into());
     assert_eq!(t.session.id, ID);
 }
 
@@ -177,7 +179,7 @@ fn session_end_belongs_to_the_session_it_ends_and_starts_none() {
     // this page's session's, untouched, and no cookie is written.
     let mine = session(NOW - 40 * 60 * 1000);
     for cookie in [None, Some(OTHER), Some(ID)] {
-        let t = for_event(&mine, EventAt { ends: true, ..at(cookie, NOW, None) }, NEW.into());
+        let t = for_event(&mine, EventAt { ends: true, ..at(cookie, NOW, LONG_AGO) }, NEW.into());
         assert_eq!(t, Touch { session: mine.clone(), write_cookie: false, new: false });
     }
 }
@@ -267,7 +269,7 @@ proptest! {
 fn an_event_within_a_minute_of_this_pages_write_leaves_the_cookie_as_it_is() {
     let mine = session(NOW - 1000);
     for written in [NOW, NOW - 1, NOW - SID_REWRITE_MS + 1] {
-        let t = for_event(&mine, at(Some(ID), NOW, Some(written)), NEW.into());
+        let t = for_event(&mine, at(Some(ID), NOW, written), NEW.into());
         assert_eq!(t, Touch { session: Session { id: ID.into(), last_active_ms: NOW }, write_cookie: false, new: false }, "written at {written}");
     }
 }
@@ -275,15 +277,15 @@ fn an_event_within_a_minute_of_this_pages_write_leaves_the_cookie_as_it_is() {
 #[test]
 fn the_cookie_is_written_again_after_a_minute_or_when_it_is_not_this_pages() {
     let mine = session(NOW - 1000);
-    // A minute or more since this page wrote it, or never written by this page.
-    for written in [Some(NOW - SID_REWRITE_MS), Some(0), None] {
-        assert!(for_event(&mine, at(Some(ID), NOW, written), NEW.into()).write_cookie, "written at {written:?}");
+    // A minute or more since this page wrote it, or long before.
+    for written in [NOW - SID_REWRITE_MS, LONG_AGO, 0] {
+        assert!(for_event(&mine, at(Some(ID), NOW, written), NEW.into()).write_cookie, "written at {written}");
     }
     // Another tab's session in the cookie, or none: joined or renewed, and written.
-    assert!(for_event(&mine, at(Some(OTHER), NOW, Some(NOW)), NEW.into()).write_cookie);
-    assert!(for_event(&mine, at(None, NOW, Some(NOW)), NEW.into()).write_cookie);
+    assert!(for_event(&mine, at(Some(OTHER), NOW, NOW), NEW.into()).write_cookie);
+    assert!(for_event(&mine, at(None, NOW, NOW), NEW.into()).write_cookie);
     // A write "in the future" (the clock went back since): written again, never trusted.
-    assert!(for_event(&mine, at(Some(ID), NOW, Some(NOW + 1)), NEW.into()).write_cookie);
+    assert!(for_event(&mine, at(Some(ID), NOW, NOW + 1), NEW.into()).write_cookie);
 }
 
 proptest! {
@@ -298,7 +300,7 @@ proptest! {
         let mut written = NOW; // Measure::start writes it
         for gap in gaps {
             now += gap;
-            let t = for_event(&current, at(Some(&current.id), now, Some(written)), NEW.into());
+            let t = for_event(&current, at(Some(&current.id), now, written), NEW.into());
             if t.write_cookie {
                 written = now;
             }

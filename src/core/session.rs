@@ -92,8 +92,8 @@ pub struct EventAt<'a> {
     pub now_ms: u64,
     /// The event is `session_end`.
     pub ends: bool,
-    /// When this page last wrote the cookie (`None`: never).
-    pub written_ms: Option<u64>,
+    /// When this page last wrote the cookie (it writes it when measurement starts).
+    pub written_ms: u64,
 }
 
 /// The session of `event`, given the session this page held so far; a new session gets
@@ -109,7 +109,7 @@ pub fn for_event(current: &Session, event: EventAt<'_>, new_id: String) -> Touch
     if let Some(shared) = cookie.and_then(|v| Session::from_cookie_value(v, now_ms)) {
         // Left as it is when it holds this page's session, written by this page less than a
         // minute ago (never after a write "in the future": the clock went back since).
-        let fresh = written_ms.is_some_and(|w| now_ms.wrapping_sub(w) < SID_REWRITE_MS);
+        let fresh = now_ms.wrapping_sub(written_ms) < SID_REWRITE_MS;
         let write_cookie = !(fresh && shared.id == current.id);
         return Touch { session: shared, write_cookie, new: false };
     }

@@ -168,7 +168,7 @@ impl Measure {
         let jar = CookieJar { document: &self.document, secure: self.secure };
         let ends = matches!(kind, Kind::SessionEnd { .. });
         let cookie = jar.read(&self.permit, &self.sid_cookie);
-        let at = session::EventAt { cookie: cookie.as_deref(), now_ms: now, ends, written_ms: Some(self.sid_written_ms) };
+        let at = session::EventAt { cookie: cookie.as_deref(), now_ms: now, ends, written_ms: self.sid_written_ms };
         let touch = session::for_event(&self.session, at, ids::hex_id(&fresh));
         if touch.write_cookie {
             jar.write(&self.permit, &self.sid_cookie, touch.session.to_cookie_value(), session::SID_MAX_AGE_SECS);
