@@ -24,6 +24,7 @@
 //
 // Needs `npm run build` first (www/adtag.js, www/pkg/); `npm run bench` does that.
 
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -506,7 +507,7 @@ async function sample(browser, base, { side, profile, cache, viewport = 'desktop
 // every core.
 const OWN_CORE = CORES === 'own' && process.platform === 'linux' && os.cpus().length > 1 && (() => {
   try {
-    require('node:child_process').execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -536,7 +537,7 @@ function ownProcesses() {
 // Every thread of process `pid` on `cpus` (a list taskset reads), or only thread `pid`.
 function affinity(pid, cpus, { thread = false } = {}) {
   try {
-    require('node:child_process').execFileSync('taskset', [...(thread ? [] : ['-a']), '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', [...(thread ? [] : ['-a']), '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
   } catch { /* gone meanwhile */ }
 }
 
